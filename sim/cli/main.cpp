@@ -1,0 +1,2 @@
+// The morsim command line program.
+int main() { return 0; }

@@ -1,0 +1,74 @@
+// A complete, checked description of what to simulate: compounds, formulations, arms, grid.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/compound.hpp"
+#include "model/dosing.hpp"
+#include "model/formulation.hpp"
+
+namespace morsim {
+
+enum class BindingMode { kKinetic, kEquilibrium };
+
+struct Receptor {
+  std::string name = "MOR";
+  BindingMode mode = BindingMode::kKinetic;
+  double transducer_slope = 1.0;  // operational model slope n_T
+};
+
+enum class SolverMethod { kRosenbrock4, kDopri5 };
+
+struct SolverOptions {
+  SolverMethod method = SolverMethod::kRosenbrock4;  // stiff by default
+  double rtol = 1e-6;
+  double atol = 1e-9;           // on amounts (nmol), concentrations (nM) and occupancies alike
+  double max_step_h = 0.0;      // 0 = unlimited
+  double initial_step_h = 1e-3;
+  long max_steps = 5'000'000;   // per simulation, across all segments
+};
+
+struct OutputGrid {
+  double t_start_h = 0.0;
+  double t_end_h = 0.0;
+  double dt_h = 0.1;
+  // Sample times t_start, t_start + dt, ..., t_end (t_end included when it lands on the grid).
+  std::vector<double> times_h() const;
+};
+
+// One arm of a scenario: a dosing schedule run against the shared model.
+struct Arm {
+  std::string name;
+  std::vector<DoseRecord> doses;
+};
+
+// Where a parameter value came from, for `morsim show` and the output file.
+struct ParameterSource {
+  std::string path;    // "naltrexone.ke0"
+  std::string value;   // as written, with unit: "2 /h"
+  std::string source;  // citation or "estimate: ..."
+  bool overridden = false;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  std::vector<Compound> compounds;
+  std::vector<Formulation> formulations;
+  Receptor receptor;
+  std::vector<Arm> arms;
+  OutputGrid grid;
+  SolverOptions solver;
+  std::vector<ParameterSource> sources;
+  std::string config_text;  // the TOML as run, stored in the output
+
+  const Compound* find_compound(const std::string& name) const;
+  const Formulation* find_formulation(const std::string& name) const;
+};
+
+// Throws ModelError naming the first problem (negative volume, fraction > 1, unknown
+// metabolite, a metabolite chain that loops, a dose after the end, ...).
+void validate(const ScenarioSpec& spec);
+
+}  // namespace morsim

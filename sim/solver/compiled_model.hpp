@@ -1,0 +1,92 @@
+// The ODE system of a scenario: state layout, the linear PK/brain matrix and binding.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace morsim {
+
+struct CompileOptions {
+  // Adds a state accumulating every amount that leaves the body (elimination not forming a
+  // metabolite, and presystemic loss), so that dosed = in body + eliminated can be checked.
+  bool track_eliminated = false;
+};
+
+// Where each compound lives in the state vector (-1 = absent).
+struct CompoundStates {
+  int central = -1;               // amount, nmol
+  std::vector<int> peripherals;   // amounts, nmol
+  int brain = -1;                 // effect-site concentration, nM
+  int occupancy = -1;             // fraction of receptors (kinetic binding only)
+  int binder = -1;                // index among receptor ligands
+};
+
+// A share of an input that lands in one state: x[state] += factor * amount.
+struct InputTarget {
+  int state = 0;
+  double factor = 1.0;
+};
+
+class CompiledModel {
+ public:
+  static constexpr std::size_t kMaxLigands = 64;
+
+  explicit CompiledModel(const ScenarioSpec& spec, const CompileOptions& options = {});
+  // ligands() points into this object: moving keeps the buffer, copying would not.
+  CompiledModel(const CompiledModel&) = delete;
+  CompiledModel& operator=(const CompiledModel&) = delete;
+  CompiledModel(CompiledModel&&) = default;
+  CompiledModel& operator=(CompiledModel&&) = default;
+
+  std::size_t size() const { return names_.size(); }
+  const std::vector<std::string>& state_names() const { return names_; }
+  const std::vector<std::string>& state_units() const { return units_; }
+  const std::vector<CompoundStates>& compounds() const { return compounds_; }
+  const std::vector<const Binding*>& ligands() const { return ligands_; }
+  std::size_t n_compounds() const { return compounds_.size(); }
+  BindingMode binding_mode() const { return mode_; }
+  int eliminated_state() const { return eliminated_; }
+  // Where an input to phase `phase` of formulation `formulation` goes.
+  const std::vector<InputTarget>& input_targets(std::size_t formulation, std::size_t phase) const {
+    return inputs_[formulation][phase];
+  }
+
+  // dx/dt = A x + u + binding(x); u holds zero-order input rates (nmol/h) for the segment.
+  void rhs(const Eigen::VectorXd& x, const Eigen::VectorXd& u, Eigen::VectorXd& dxdt) const;
+  // df/dx; A plus the binding block.
+  void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& jac) const;
+  // The constant linear part (PK and brain equilibration).
+  const Eigen::MatrixXd& linear_matrix() const { return a_dense_; }
+
+  // Plasma and brain concentrations (nM), occupancy per compound, free receptor and effect.
+  void observe(const Eigen::VectorXd& x, double* plasma_nM, double* brain_nM, double* occupancy,
+               double& free_receptor, double& effect) const;
+
+ private:
+  int add_state(const std::string& name, const std::string& unit);
+  void add_rate(int to, int from, double rate);  // flux rate*x[from] into `to` (to = -1: lost)
+
+  std::vector<std::string> names_, units_;
+  std::vector<CompoundStates> compounds_;
+  std::vector<double> inv_volume_;           // 1/V per compound
+  std::vector<const Binding*> ligands_;      // receptor ligands, in binder order
+  std::vector<int> ligand_brain_, ligand_occ_;
+  std::vector<std::vector<std::vector<InputTarget>>> inputs_;  // [formulation][phase]
+  struct Triplet {
+    int row, col;
+    double value;
+  };
+  std::vector<Triplet> a_;  // sparse A, for the right-hand side
+  Eigen::MatrixXd a_dense_;
+  BindingMode mode_;
+  double transducer_slope_;
+  int eliminated_ = -1;
+  std::vector<Binding> bindings_;  // owned copies that ligands_ point into
+};
+
+}  // namespace morsim

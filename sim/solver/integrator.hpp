@@ -1,0 +1,56 @@
+// Adaptive integration of one event-free segment, with output on requested sample times.
+#pragma once
+
+#include <Eigen/Dense>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/compiled_model.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim {
+
+// The right-hand side over one segment: the model with constant zero-order inputs `u`.
+struct SegmentSystem {
+  const CompiledModel* model = nullptr;
+  const Eigen::VectorXd* u = nullptr;
+  void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const { model->rhs(x, *u, dxdt); }
+  void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& j) const { model->jacobian(x, j); }
+};
+
+// Sorted sample times and the index of the next one not yet recorded.
+struct SampleCursor {
+  const std::vector<double>* times = nullptr;
+  std::size_t next = 0;
+  bool done() const { return next >= times->size(); }
+  double peek() const { return (*times)[next]; }
+};
+
+using SampleFn = std::function<void(double t_h, const Eigen::VectorXd& x)>;
+
+class Integrator {
+ public:
+  virtual ~Integrator() = default;
+  // Advances x from t0 to exactly t1 (the last step is cut to end there, so no step crosses
+  // a dose) and records every sample s with t0 < s < t1. Throws SolverError on failure.
+  virtual void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,
+                         SampleCursor& samples, const SampleFn& record) = 0;
+  // The next segment starts with this step (after a bolus dose the dynamics are fast again).
+  virtual void restart_step(double h) = 0;
+  const SolverStats& stats() const { return stats_; }
+  void reset_stats() { stats_ = {}; }
+
+ protected:
+  SolverStats stats_;
+};
+
+// Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4) on Eigen storage,
+// with the stiff method's dense output; the default.
+std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt, std::size_t n);
+// Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff).
+std::unique_ptr<Integrator> make_dopri5(const SolverOptions& opt, std::size_t n);
+std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n);
+
+}  // namespace morsim
