@@ -8,7 +8,7 @@
 
 namespace morsim {
 
-// Association term kon * Ce^n, with Ce clamped at 0 (tiny negative values from round-off).
+// Association term kon * Ce^n; for n != 1, Ce is clamped at 0 (round-off can make it < 0).
 double association_rate_per_h(const Binding& b, double ce_nM);
 // d(kon * Ce^n)/dCe; finite at Ce = 0 for n < 1 by evaluating at a small floor.
 double association_rate_derivative(const Binding& b, double ce_nM);

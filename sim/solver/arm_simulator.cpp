@@ -5,13 +5,14 @@
 #include <cmath>
 
 #include "model/errors.hpp"
+#include "solver/sample_grid.hpp"
 
 namespace morsim {
 
 ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& options)
     : spec_(&spec),
       model_(spec, options),
-      integrator_(make_integrator(spec.solver, model_.size())),
+      integrator_(make_integrator(spec.solver, model_.tolerance_scale())),
       u_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()))) {}
 
 void ArmSimulator::apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const {
@@ -87,7 +88,8 @@ Eigen::VectorXd ArmSimulator::initial_state(const ExpandedSchedule& schedule) {
     run(period, x, 0.0, schedule.ss_ii_h, cursor, ignore);
     double change = 0.0;
     for (Eigen::Index i = 0; i < x.size(); ++i)
-      change = std::max(change, std::abs(x[i] - prev[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
+      change =
+          std::max(change, std::abs(x[i] - prev[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
     if (change <= 1.0) return x;
   }
   throw SolverError("steady state not reached within " + std::to_string(kMaxPeriods) + " periods");
@@ -123,8 +125,10 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
     model_.observe(s, &tr.plasma_nM[i * nk], &tr.brain_nM[i * nk], &tr.occupancy[i * nk],
                    tr.free_receptor[i], tr.effect[i]);
   };
-  const double t0 = sample_t_h.empty() ? spec_->grid.t_start_h : std::min(spec_->grid.t_start_h, sample_t_h.front());
-  const double t_end = sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
+  const double t0 = sample_t_h.empty() ? spec_->grid.t_start_h
+                                       : std::min(spec_->grid.t_start_h, sample_t_h.front());
+  const double t_end =
+      sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
   run(schedule.inputs, x, t0, t_end, cursor, record, progress);
   tr.stats = integrator_->stats();
   return tr;
@@ -138,9 +142,9 @@ Trajectory simulate_arm(const ScenarioSpec& spec, const Arm& arm,
 
 std::vector<Trajectory> simulate(const ScenarioSpec& spec, const ProgressCallback& progress) {
   ArmSimulator sim(spec);
-  const std::vector<double> samples = spec.grid.times_h();
   std::vector<Trajectory> out;
-  for (const Arm& arm : spec.arms) out.push_back(sim.simulate(arm, samples, progress));
+  for (const Arm& arm : spec.arms)
+    out.push_back(sim.simulate(arm, arm_sample_times(spec, arm), progress));
   return out;
 }
 

@@ -9,8 +9,9 @@
 
 namespace morsim {
 
-int CompiledModel::add_state(const std::string& name, const std::string& unit) {
+int CompiledModel::add_state(const std::string& name, const std::string& unit, double scale) {
   names_.push_back(name);
+  tolerance_scale_.push_back(scale);
   units_.push_back(unit);
   return static_cast<int>(names_.size()) - 1;
 }
@@ -31,16 +32,18 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
   for (std::size_t k = 0; k < spec.compounds.size(); ++k) {
     const Compound& c = spec.compounds[k];
     CompoundStates& s = compounds_[k];
-    s.central = add_state(c.name + ".central", "nmol");
+    s.central = add_state(c.name + ".central", "nmol", c.central_volume_L);
     for (std::size_t p = 0; p < c.peripherals.size(); ++p)
-      s.peripherals.push_back(add_state(c.name + ".peripheral" + std::to_string(p + 1), "nmol"));
-    if (c.ke0_per_h > 0.0) s.brain = add_state(c.name + ".brain", "nM");
+      s.peripherals.push_back(
+          add_state(c.name + ".peripheral" + std::to_string(p + 1), "nmol", c.central_volume_L));
+    if (c.ke0_per_h > 0.0) s.brain = add_state(c.name + ".brain", "nM", 1.0);
     if (c.binds_receptor) {
       if (s.brain < 0)
-        throw ModelError("compound '" + c.name + "' binds the receptor but has no brain link (ke0)");
+        throw ModelError("compound '" + c.name +
+                         "' binds the receptor but has no brain link (ke0)");
       s.binder = static_cast<int>(bindings_.size());
       bindings_.push_back(c.binding);
-      if (mode_ == BindingMode::kKinetic) s.occupancy = add_state(c.name + ".occupancy", "1");
+      if (mode_ == BindingMode::kKinetic) s.occupancy = add_state(c.name + ".occupancy", "1", 1.0);
     }
     inv_volume_.push_back(1.0 / c.central_volume_L);
   }
@@ -62,13 +65,15 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
     for (std::size_t p = 0; p < form.phases.size(); ++p) {
       const AbsorptionPhase& ph = form.phases[p];
       for (std::size_t j = 0; j < ph.transit_rates_per_h.size(); ++j) {
-        std::string name = form.name + "." + (ph.name.empty() ? "phase" + std::to_string(p + 1) : ph.name);
+        std::string name =
+            form.name + "." + (ph.name.empty() ? "phase" + std::to_string(p + 1) : ph.name);
         if (ph.transit_rates_per_h.size() > 1) name += "." + std::to_string(j + 1);
-        chains[f][p].push_back(add_state(name, "nmol"));
+        const Compound* dosed = spec.find_compound(form.compound);
+        chains[f][p].push_back(add_state(name, "nmol", dosed ? dosed->central_volume_L : 1.0));
       }
     }
   }
-  if (options.track_eliminated) eliminated_ = add_state("eliminated", "nmol");
+  if (options.track_eliminated) eliminated_ = add_state("eliminated", "nmol", 1.0);
 
   const int n = static_cast<int>(names_.size());
   a_dense_ = Eigen::MatrixXd::Zero(n, n);
@@ -133,8 +138,10 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
 void CompiledModel::add_rate(int to, int from, double rate) {
   if (rate == 0.0) return;
   a_dense_(from, from) -= rate;
-  if (to >= 0) a_dense_(to, from) += rate;
-  else if (eliminated_ >= 0) a_dense_(eliminated_, from) += rate;
+  if (to >= 0)
+    a_dense_(to, from) += rate;
+  else if (eliminated_ >= 0)
+    a_dense_(eliminated_, from) += rate;
 }
 
 void CompiledModel::rhs(const Eigen::VectorXd& x, const Eigen::VectorXd& u,

@@ -19,11 +19,11 @@ struct CompileOptions {
 
 // Where each compound lives in the state vector (-1 = absent).
 struct CompoundStates {
-  int central = -1;               // amount, nmol
-  std::vector<int> peripherals;   // amounts, nmol
-  int brain = -1;                 // effect-site concentration, nM
-  int occupancy = -1;             // fraction of receptors (kinetic binding only)
-  int binder = -1;                // index among receptor ligands
+  int central = -1;              // amount, nmol
+  std::vector<int> peripherals;  // amounts, nmol
+  int brain = -1;                // effect-site concentration, nM
+  int occupancy = -1;            // fraction of receptors (kinetic binding only)
+  int binder = -1;               // index among receptor ligands
 };
 
 // A share of an input that lands in one state: x[state] += factor * amount.
@@ -46,6 +46,9 @@ class CompiledModel {
   std::size_t size() const { return names_.size(); }
   const std::vector<std::string>& state_names() const { return names_; }
   const std::vector<std::string>& state_units() const { return units_; }
+  // Multiplies the absolute tolerance per state, so that `atol` means the same everywhere: an
+  // amount (nmol) is held to atol x the volume (L) it is diluted in, i.e. atol in nM.
+  const std::vector<double>& tolerance_scale() const { return tolerance_scale_; }
   const std::vector<CompoundStates>& compounds() const { return compounds_; }
   const std::vector<const Binding*>& ligands() const { return ligands_; }
   std::size_t n_compounds() const { return compounds_.size(); }
@@ -68,13 +71,14 @@ class CompiledModel {
                double& free_receptor, double& effect) const;
 
  private:
-  int add_state(const std::string& name, const std::string& unit);
+  int add_state(const std::string& name, const std::string& unit, double tolerance_scale);
   void add_rate(int to, int from, double rate);  // flux rate*x[from] into `to` (to = -1: lost)
 
   std::vector<std::string> names_, units_;
+  std::vector<double> tolerance_scale_;
   std::vector<CompoundStates> compounds_;
-  std::vector<double> inv_volume_;           // 1/V per compound
-  std::vector<const Binding*> ligands_;      // receptor ligands, in binder order
+  std::vector<double> inv_volume_;       // 1/V per compound
+  std::vector<const Binding*> ligands_;  // receptor ligands, in binder order
   std::vector<int> ligand_brain_, ligand_occ_;
   std::vector<std::vector<std::vector<InputTarget>>> inputs_;  // [formulation][phase]
   struct Triplet {

@@ -48,9 +48,18 @@ class Integrator {
 
 // Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4) on Eigen storage,
 // with the stiff method's dense output; the default.
-std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt, std::size_t n);
-// Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff).
+// `atol_scale` multiplies opt.atol per state (CompiledModel::tolerance_scale()).
+std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
+                                             const std::vector<double>& atol_scale);
+// Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff); its
+// error checker takes one scalar atol.
 std::unique_ptr<Integrator> make_dopri5(const SolverOptions& opt, std::size_t n);
-std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n);
+std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
+                                            const std::vector<double>& atol_scale);
+// Prefer the overload above with CompiledModel::tolerance_scale(); this one holds every state
+// to the same atol.
+inline std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n) {
+  return make_integrator(opt, std::vector<double>(n, 1.0));
+}
 
 }  // namespace morsim

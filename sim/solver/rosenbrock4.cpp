@@ -42,11 +42,14 @@ struct Rodas4Coefficients {
 
 class Rosenbrock4Integrator final : public Integrator {
  public:
-  Rosenbrock4Integrator(const SolverOptions& opt, std::size_t n)
-      : opt_(opt), h_(opt.initial_step_h), lu_(static_cast<Eigen::Index>(n)) {
-    const auto m = static_cast<Eigen::Index>(n);
-    for (Eigen::VectorXd* v : {&f_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_,
-                               &xs_})
+  Rosenbrock4Integrator(const SolverOptions& opt, const std::vector<double>& atol_scale)
+      : opt_(opt), h_(opt.initial_step_h), lu_(static_cast<Eigen::Index>(atol_scale.size())) {
+    const auto m = static_cast<Eigen::Index>(atol_scale.size());
+    atol_.resize(m);
+    for (Eigen::Index i = 0; i < m; ++i)
+      atol_[i] = opt.atol * atol_scale[static_cast<std::size_t>(i)];
+    for (Eigen::VectorXd* v :
+         {&f_, &rhs_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_, &xs_})
       v->resize(m);
     jac_.resize(m, m);
     w_.resize(m, m);
@@ -77,23 +80,30 @@ class Rosenbrock4Integrator final : public Integrator {
         w_.diagonal().array() += inv_h / C::gamma;
         lu_.compute(w_);
 
+        // Right-hand sides are built in rhs_ first: solving straight from an expression
+        // would make Eigen allocate a temporary for every stage.
         g1_ = lu_.solve(f_);
         xtmp_ = x + C::a21 * g1_;
         eval(sys, xtmp_);
-        g2_ = lu_.solve(xs_ + (C::c21 * inv_h) * g1_);
+        rhs_ = xs_ + (C::c21 * inv_h) * g1_;
+        g2_ = lu_.solve(rhs_);
         xtmp_ = x + C::a31 * g1_ + C::a32 * g2_;
         eval(sys, xtmp_);
-        g3_ = lu_.solve(xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_));
+        rhs_ = xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_);
+        g3_ = lu_.solve(rhs_);
         xtmp_ = x + C::a41 * g1_ + C::a42 * g2_ + C::a43 * g3_;
         eval(sys, xtmp_);
-        g4_ = lu_.solve(xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_));
+        rhs_ = xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_);
+        g4_ = lu_.solve(rhs_);
         xtmp_ = x + C::a51 * g1_ + C::a52 * g2_ + C::a53 * g3_ + C::a54 * g4_;
         eval(sys, xtmp_);
-        g5_ = lu_.solve(xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_));
+        rhs_ = xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_);
+        g5_ = lu_.solve(rhs_);
         xtmp_ += g5_;
         eval(sys, xtmp_);
-        err_ = lu_.solve(
-            xs_ + inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_));
+        rhs_ = xs_ +
+               inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_);
+        err_ = lu_.solve(rhs_);
         xnew_ = xtmp_ + err_;
 
         const double e = error_norm(x);
@@ -130,7 +140,7 @@ class Rosenbrock4Integrator final : public Integrator {
   double error_norm(const Eigen::VectorXd& x) const {
     double e = 0.0;
     for (Eigen::Index i = 0; i < x.size(); ++i) {
-      const double sc = opt_.atol + opt_.rtol * std::max(std::abs(x[i]), std::abs(xnew_[i]));
+      const double sc = atol_[i] + opt_.rtol * std::max(std::abs(x[i]), std::abs(xnew_[i]));
       const double r = std::abs(err_[i]) / sc;
       if (!(r <= e)) e = r;  // also propagates NaN
       if (!std::isfinite(xnew_[i])) return std::numeric_limits<double>::infinity();
@@ -163,25 +173,28 @@ class Rosenbrock4Integrator final : public Integrator {
 
   SolverOptions opt_;
   double h_;
-  Eigen::VectorXd f_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
+  Eigen::VectorXd atol_;
+  Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
   Eigen::MatrixXd jac_, w_;
   Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
 };
 
 }  // namespace
 
-std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt, std::size_t n) {
-  return std::make_unique<Rosenbrock4Integrator>(opt, n);
+std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
+                                             const std::vector<double>& atol_scale) {
+  return std::make_unique<Rosenbrock4Integrator>(opt, atol_scale);
 }
 
-std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n) {
+std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
+                                            const std::vector<double>& atol_scale) {
   switch (opt.method) {
     case SolverMethod::kDopri5:
-      return make_dopri5(opt, n);
+      return make_dopri5(opt, atol_scale.size());
     case SolverMethod::kRosenbrock4:
       break;
   }
-  return make_rosenbrock4(opt, n);
+  return make_rosenbrock4(opt, atol_scale);
 }
 
 }  // namespace morsim

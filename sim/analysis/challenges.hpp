@@ -1,0 +1,42 @@
+// What each agonist dose (a "challenge") reaches at the receptor, and how much is blocked.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim {
+
+struct ChallengeResult {
+  double dose_time_h = 0.0;  // applied time
+  std::string formulation;
+  double amount_mg = 0.0;
+  double peak_agonist_occupancy = 0.0;  // max over the window of the summed agonist occupancy
+  double peak_time_h = 0.0;
+  double antagonist_occupancy = 0.0;  // summed antagonist occupancy at the peak
+  double peak_effect = 0.0;           // max agonist effect in the window, fraction of Emax
+  // 1 - peak effect / peak effect of the matching control challenge; NaN without a control.
+  double blockade = 0.0;
+  double control_peak_effect = 0.0;  // NaN without a control
+};
+
+// True when the compound is an agonist or is metabolised (at any depth) into one.
+bool produces_agonist(const ScenarioSpec& spec, const std::string& compound);
+
+// The arm used as control for blockade: one named "control", else the first arm without any
+// dose of an antagonist. nullptr when there is none.
+const Trajectory* find_control_arm(const ScenarioSpec& spec, const std::vector<Trajectory>& arms);
+
+// Challenges of an arm: each taken dose that produces an agonist. The window of a challenge
+// runs to the next challenge or `window_h` hours, whichever is first. The matching control
+// challenge is the one in `control` applied at the same time.
+std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const Trajectory& arm,
+                                                const Trajectory* control, double window_h = 24.0);
+
+// A fixed-width text table of the challenges of one arm.
+std::string format_challenge_table(const std::string& arm,
+                                   const std::vector<ChallengeResult>& rows);
+
+}  // namespace morsim

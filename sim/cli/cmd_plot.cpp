@@ -1,0 +1,36 @@
+// `morsim plot OUT.h5 -o FIG.png`: the figure of a results file, without running the model.
+#include "cli/commands.hpp"
+#include "io/plot.hpp"
+
+namespace morsim::cli {
+
+void add_plot_command(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("plot",
+                                 "Draw occupancy, effect and plasma concentrations of a "
+                                 "results file.\nExample: morsim plot demo.h5 -o demo.svg");
+  struct Args {
+    std::string input, output, title;
+    std::vector<std::string> arms;
+    bool force = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("results", args->input, "Results file (HDF5) written by morsim")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", args->output, "Figure file: .png, .svg or .pdf")->required();
+  cmd->add_option("--arms", args->arms, "Arms to show, in order (default: all)")->delimiter(',');
+  cmd->add_option("--title", args->title, "Figure title (default: the scenario name)");
+  cmd->add_flag("-f,--force", args->force, "Replace an existing figure");
+  cmd->callback([args, exit_code] {
+    *exit_code = guarded("plot", [&] {
+      PlotOptions p;
+      p.force = args->force;
+      p.arms = args->arms;
+      p.title = args->title;
+      plot_results(args->input, args->output, p);
+      return kSuccess;
+    });
+  });
+}
+
+}  // namespace morsim::cli

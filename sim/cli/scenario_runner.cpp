@@ -1,0 +1,56 @@
+// Simulate, write atomically, plot, and print the challenge table of every arm.
+#include "cli/scenario_runner.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "analysis/challenges.hpp"
+#include "io/partial_file.hpp"
+#include "io/plot.hpp"
+#include "io/results_file.hpp"
+#include "solver/simulate.hpp"
+
+namespace morsim::cli {
+
+void check_outputs_free(const RunRequest& req) {
+  refuse_existing(req.output_h5, req.force);
+  if (!req.figure.empty()) refuse_existing(req.figure, req.force);
+}
+
+std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
+  check_outputs_free(req);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<Trajectory> arms = simulate(spec);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  WriteOptions w;
+  w.force = req.force;
+  w.config_path = req.config_path;
+  if (!req.command_line.empty()) w.extra_attributes.push_back({"command", req.command_line});
+  write_results(req.output_h5, spec, arms, w);
+  if (!req.quiet) {
+    std::cout << "scenario " << spec.name << ": " << arms.size() << " arm(s) simulated in " << ms
+              << " ms; results in " << req.output_h5 << "\n\n";
+    const Trajectory* control = find_control_arm(spec, arms);
+    for (const Trajectory& tr : arms)
+      std::cout << format_challenge_table(tr.arm, analyse_challenges(spec, tr, control)) << "\n";
+  }
+  if (!req.figure.empty()) {
+    PlotOptions p;
+    p.force = req.force;
+    plot_results(req.output_h5, req.figure, p);
+    if (!req.quiet) std::cout << "figure: " << req.figure << "\n";
+  }
+  return arms;
+}
+
+std::string join_args(int argc, const char* const* argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) {
+    if (i) s += ' ';
+    s += argv[i];
+  }
+  return s;
+}
+
+}  // namespace morsim::cli

@@ -1,0 +1,29 @@
+// Shared by `run` and `demo`: simulate every arm, write the HDF5 file, print the tables.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim::cli {
+
+struct RunRequest {
+  std::string output_h5;
+  std::string figure;       // "" = no figure
+  std::string config_path;  // as recorded in the file
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;  // recorded as a root attribute
+};
+
+// Returns the trajectories after writing them (and the figure).
+std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest& req);
+
+// Refuses (OutputError, exit 2 by the caller) before any work if an output exists.
+void check_outputs_free(const RunRequest& req);
+
+std::string join_args(int argc, const char* const* argv);
+
+}  // namespace morsim::cli

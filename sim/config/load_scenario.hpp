@@ -1,0 +1,72 @@
+// Loading a scenario: TOML files (a config in configs/, compounds and formulations in models/)
+// become one checked ScenarioSpec in internal units. Every mistake throws one ConfigError
+// naming file, line and key; see docs/config.md for the file formats.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace morsim {
+
+// The text of one model file and the name to print in messages.
+struct ModelFile {
+  std::string display_path;  // "models/compounds/heroin.toml" or "... (built-in)"
+  std::string text;
+};
+
+// Where compound, formulation and receptor files are found, by path relative to models/:
+// "compounds/heroin.toml", "formulations/heroin-iv.toml", "receptor/mor.toml".
+class ModelLibrary {
+ public:
+  virtual ~ModelLibrary() = default;
+  virtual std::optional<ModelFile> find(const std::string& relative) const = 0;
+  // File stems in a folder ("compounds"), for "did you mean" suggestions.
+  virtual std::vector<std::string> names(const std::string& folder) const = 0;
+  virtual std::string description() const = 0;  // "models/ at /path" or "built-in models"
+};
+
+// Model files in a folder on disk.
+class DirectoryLibrary : public ModelLibrary {
+ public:
+  explicit DirectoryLibrary(std::filesystem::path models_dir);
+  std::optional<ModelFile> find(const std::string& relative) const override;
+  std::vector<std::string> names(const std::string& folder) const override;
+  std::string description() const override;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Model files compiled into the binary (sim/resources), so configs run from any folder.
+class EmbeddedLibrary : public ModelLibrary {
+ public:
+  std::optional<ModelFile> find(const std::string& relative) const override;
+  std::vector<std::string> names(const std::string& folder) const override;
+  std::string description() const override;
+};
+
+// The nearest folder named `models` holding `compounds/`, searching upward from `start_dir`.
+std::optional<std::filesystem::path> find_models_dir(const std::filesystem::path& start_dir);
+
+// Loads a config file. Models come from `[scenario] models = "<dir>"` (relative to the
+// config) if given, else the nearest models/ folder upward, else the built-in models.
+// `overrides` are "path=value" strings, e.g. "naltrexone.ke0=1.5 /h"; they win over the
+// config's [overrides] table.
+ScenarioSpec load_scenario_file(const std::string& path,
+                                const std::vector<std::string>& overrides = {});
+
+// Loads config text (e.g. an embedded demo); `display_name` is used in error messages.
+ScenarioSpec load_scenario_text(const std::string& text, const std::string& display_name,
+                                const ModelLibrary& library,
+                                const std::vector<std::string>& overrides = {});
+
+// Human-readable model for `morsim show`: compounds, state variables, equations, every
+// parameter with value, unit and source (marking overrides), the arms and their doses.
+std::string describe_model(const ScenarioSpec& spec);
+
+}  // namespace morsim

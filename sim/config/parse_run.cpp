@@ -1,0 +1,163 @@
+// What to run: [output] grid, [solver] options, and the arms with their dose records.
+#include "config/schema.hpp"
+
+namespace morsim::config {
+namespace {
+
+std::vector<std::string> formulation_names(const ScenarioSpec& spec) {
+  std::vector<std::string> names;
+  for (const Formulation& f : spec.formulations) names.push_back(f.name);
+  return names;
+}
+
+std::vector<int> read_indices(Context& ctx, const toml::node& n, const std::string& key) {
+  const toml::array* a = n.as_array();
+  if (!a) fail(ctx, n, key, "expected an array of dose indices, e.g. [7, 8]");
+  std::vector<int> out;
+  for (std::size_t i = 0; i < a->size(); ++i)
+    out.push_back(
+        static_cast<int>(read_int(ctx, *a->get(i), key + "[" + std::to_string(i) + "]", 0)));
+  return out;
+}
+
+DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
+                      const ScenarioSpec& spec) {
+  check_keys(ctx, t, k,
+             {"formulation", "amount", "time", "addl", "interval", "duration", "steady_state",
+              "missed", "late"});
+  DoseRecord d;
+  const toml::node& fn = require(ctx, t, "formulation", k + ".formulation", "a formulation name");
+  d.formulation = read_string(ctx, fn, k + ".formulation");
+  if (!spec.find_formulation(d.formulation)) {
+    const std::vector<std::string> names = formulation_names(spec);
+    fail(ctx, fn, k + ".formulation",
+         "unknown formulation '" + d.formulation + "'" + did_you_mean(d.formulation, names) +
+             " (defined: " + join(names) + ")");
+  }
+  d.amount_mg =
+      read_quantity(ctx, require(ctx, t, "amount", k + ".amount", "a mass, e.g. \"25 mg\""),
+                    k + ".amount", "", dim::mass(), Range::kPositive);
+  if (const toml::node* n = t.get("time"))
+    d.time_h = read_quantity(ctx, *n, k + ".time", "", dim::time(), Range::kNonNegative);
+  if (const toml::node* n = t.get("addl"))
+    d.addl = static_cast<int>(read_int(ctx, *n, k + ".addl", 0));
+  if (const toml::node* n = t.get("steady_state"))
+    d.steady_state = read_bool(ctx, *n, k + ".steady_state");
+  if (const toml::node* n = t.get("interval"))
+    d.ii_h = read_quantity(ctx, *n, k + ".interval", "", dim::time(), Range::kPositive);
+  else if (d.addl > 0 || d.steady_state)
+    fail(ctx, t, k + ".interval", "missing (required when addl > 0 or steady_state = true)");
+  if (const toml::node* n = t.get("duration"))
+    d.duration_h = read_quantity(ctx, *n, k + ".duration", "", dim::time(), Range::kNonNegative);
+  if (const toml::node* n = t.get("missed")) {
+    d.missed = read_indices(ctx, *n, k + ".missed");
+    for (int i : d.missed)
+      if (i > d.addl)
+        fail(ctx, *n, k + ".missed",
+             "index " + std::to_string(i) + " is not a dose of this record (allowed: 0.." +
+                 std::to_string(d.addl) + ")");
+  }
+  if (const toml::node* n = t.get("late")) {
+    const toml::array* a = n->as_array();
+    if (!a) fail(ctx, *n, k + ".late", "expected an array like [{ index = 2, delay = \"6 h\" }]");
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string lk = k + ".late[" + std::to_string(i) + "]";
+      const toml::table& lt = as_table(ctx, *a->get(i), lk);
+      check_keys(ctx, lt, lk, {"index", "delay"});
+      DoseDelay dl;
+      const toml::node& in = require(ctx, lt, "index", lk + ".index", "a dose index");
+      dl.index = static_cast<int>(read_int(ctx, in, lk + ".index", 0));
+      if (dl.index > d.addl)
+        fail(ctx, in, lk + ".index",
+             "index " + std::to_string(dl.index) + " is not a dose of this record (allowed: 0.." +
+                 std::to_string(d.addl) + ")");
+      dl.delay_h = read_quantity(ctx, require(ctx, lt, "delay", lk + ".delay", "a time"),
+                                 lk + ".delay", "", dim::time(), Range::kNonNegative);
+      d.delays.push_back(dl);
+    }
+  }
+  const double last_h = d.time_h + d.addl * d.ii_h;
+  if (last_h > spec.grid.t_end_h)
+    fail(ctx, t.contains("time") ? value_node(*t.get("time")) : static_cast<const toml::node&>(t),
+         k + ".time",
+         (d.addl > 0 ? "the last dose (" : "the dose (") + format_quantity(last_h, dim::time()) +
+             ") is after the end of the simulation (output.end = " +
+             format_quantity(spec.grid.t_end_h, dim::time()) + ")");
+  return d;
+}
+
+}  // namespace
+
+OutputGrid parse_output(Context& ctx, const toml::table& root) {
+  OutputGrid g;
+  const toml::table* o = table_at(ctx, root, "output", "output");
+  if (!o) fail(ctx, root, "output", "missing (required: [output] with end, e.g. end = \"7 d\")");
+  check_keys(ctx, *o, "output", {"start", "end", "step"});
+  if (const toml::node* n = o->get("start"))
+    g.t_start_h = read_quantity(ctx, *n, "output.start", "", dim::time(), Range::kNonNegative);
+  g.t_end_h = read_quantity(ctx, require(ctx, *o, "end", "output.end", "a time, e.g. \"7 d\""),
+                            "output.end", "", dim::time(), Range::kPositive);
+  if (!(g.t_end_h > g.t_start_h))
+    fail(ctx, value_node(*o->get("end")), "output.end", "must be after output.start");
+  if (const toml::node* n = o->get("step"))
+    g.dt_h = read_quantity(ctx, *n, "output.step", "", dim::time(), Range::kPositive);
+  return g;
+}
+
+SolverOptions parse_solver(Context& ctx, const toml::table& root) {
+  SolverOptions s;
+  const toml::table* t = table_at(ctx, root, "solver", "solver");
+  if (!t) return s;
+  check_keys(ctx, *t, "solver",
+             {"method", "rtol", "atol", "max_step", "initial_step", "max_steps"});
+  if (const toml::node* m = t->get("method")) {
+    const std::string method = read_string(ctx, *m, "solver.method");
+    if (method == "rosenbrock4")
+      s.method = SolverMethod::kRosenbrock4;
+    else if (method == "dopri5")
+      s.method = SolverMethod::kDopri5;
+    else
+      fail(ctx, *m, "solver.method",
+           "got '" + method + "'" + did_you_mean(method, {"rosenbrock4", "dopri5"}) +
+               " (allowed: rosenbrock4, dopri5)");
+  }
+  if (const toml::node* n = t->get("rtol"))
+    s.rtol = read_quantity(ctx, *n, "solver.rtol", "", dim::dimensionless(), Range::kPositive);
+  if (const toml::node* n = t->get("atol"))
+    s.atol = read_quantity(ctx, *n, "solver.atol", "", dim::dimensionless(), Range::kPositive);
+  if (const toml::node* n = t->get("max_step"))
+    s.max_step_h = read_quantity(ctx, *n, "solver.max_step", "", dim::time(), Range::kNonNegative);
+  if (const toml::node* n = t->get("initial_step"))
+    s.initial_step_h =
+        read_quantity(ctx, *n, "solver.initial_step", "", dim::time(), Range::kPositive);
+  if (const toml::node* n = t->get("max_steps"))
+    s.max_steps = read_int(ctx, *n, "solver.max_steps", 1);
+  return s;
+}
+
+std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec) {
+  const toml::array* arms = array_at(ctx, root, "arm", "arm");
+  if (!arms || arms->empty())
+    fail(ctx, root, "arm", "missing (required: at least one [[arm]] with name and [[arm.dose]])");
+  std::vector<Arm> out;
+  for (std::size_t i = 0; i < arms->size(); ++i) {
+    const std::string k = "arm[" + std::to_string(i) + "]";
+    const toml::table& t = as_table(ctx, *arms->get(i), k);
+    check_keys(ctx, t, k, {"name", "description", "dose"});
+    Arm a;
+    const toml::node& nn = require(ctx, t, "name", k + ".name", "the arm's name");
+    a.name = read_string(ctx, nn, k + ".name");
+    for (const Arm& other : out)
+      if (other.name == a.name) fail(ctx, nn, k + ".name", "arm name '" + a.name + "' used twice");
+    if (const toml::node* d = t.get("description")) read_string(ctx, *d, k + ".description");
+    if (const toml::array* doses = array_at(ctx, t, "dose", k + ".dose"))
+      for (std::size_t j = 0; j < doses->size(); ++j) {
+        const std::string dk = k + ".dose[" + std::to_string(j) + "]";
+        a.doses.push_back(parse_dose(ctx, as_table(ctx, *doses->get(j), dk), dk, spec));
+      }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace morsim::config

@@ -1,0 +1,44 @@
+// Writing attributes and datasets: the few shapes and types the results file uses.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/h5_handle.hpp"
+
+namespace morsim {
+
+// Scalar attributes. Strings are variable-length UTF-8: h5py returns them as str, netCDF and
+// R/MATLAB read them as NC_STRING / character.
+void write_attr(hid_t loc, const std::string& name, const std::string& value);
+void write_attr(hid_t loc, const std::string& name, const char* value);
+void write_attr(hid_t loc, const std::string& name, double value);
+void write_attr(hid_t loc, const std::string& name, std::int64_t value);
+// A 1-D attribute of strings (may be empty: a zero-length array).
+void write_attr(hid_t loc, const std::string& name, const std::vector<std::string>& values);
+
+// A group whose links remember creation order, so readers list arms as the config did.
+H5Id create_group(hid_t loc, const std::string& name);
+
+// A dataset of doubles with the given shape (row-major data) and its `units` and `long_name`
+// attributes. Large datasets are chunked along the first axis and deflate-compressed.
+H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
+                   const std::vector<double>& data, const std::string& units,
+                   const std::string& long_name);
+H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::int32_t>& data,
+                   const std::string& units, const std::string& long_name);
+// A 1-D dataset of variable-length UTF-8 strings.
+H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& data,
+                   const std::string& units, const std::string& long_name);
+
+// Makes `scale` a dimension scale named `dim_name`, and attaches it to axis `axis` of each of
+// `datasets`; netCDF readers (h5netcdf, xarray, netCDF-C) take dimension names from this.
+void make_dimension(const H5Id& scale, const std::string& dim_name,
+                    const std::vector<const H5Id*>& datasets, unsigned axis);
+void attach_dimension(const H5Id& scale, const H5Id& dataset, unsigned axis,
+                      const std::string& dim_name);
+
+}  // namespace morsim

@@ -1,0 +1,40 @@
+// The HDF5 results file: one group per arm with concentrations, occupancy, effect and doses.
+// Layout and reading examples: docs/output.md.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim {
+
+constexpr int kResultsFormatVersion = 1;
+constexpr const char* kResultsFileType = "morsim-results";
+
+struct WriteOptions {
+  bool force = false;       // replace an existing file at the target path
+  std::string config_path;  // where the config was read from ("" for built-in demos)
+  // Additional root attributes (string values), e.g. {"command", "morsim run ..."}. A key
+  // that collides with a standard attribute is an OutputError.
+  std::vector<std::pair<std::string, std::string>> extra_attributes;
+};
+
+// Writes all arms to `path` atomically: into `<path>.<pid>.partial` beside it, then renamed.
+// Throws OutputError (naming the file) if the target exists and !opts.force, if an arm is
+// malformed (table sizes not T x K, duplicate or unusable names), or on any I/O failure; the
+// partial file is removed and an existing target left as it was.
+void write_results(const std::string& path, const ScenarioSpec& spec,
+                   const std::vector<Trajectory>& arms, const WriteOptions& opts);
+
+// Arm names in the order they were written. Throws OutputError if `path` cannot be opened
+// or is not a morsim results file.
+std::vector<std::string> list_arms(const std::string& path);
+
+// Reads one arm back: arm, compounds, is_agonist, binds_receptor, the time grid, plasma,
+// brain, occupancy, free_receptor, effect, the dose log and the solver stats.
+Trajectory read_arm(const std::string& path, const std::string& arm);
+
+}  // namespace morsim

@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""Figure of a morsim results file: occupancy, agonist effect and plasma levels per arm.
+
+Reads only the HDF5 file written by `morsim run` (layout: docs/output.md) and writes a PNG,
+SVG or PDF chosen by the extension of --output (or --format). Embedded in the morsim binary
+and run by `morsim plot`; also usable on its own:
+
+    /usr/bin/python3 sim/plot/morsim_plot.py results.h5 -o figure.png --arms control,depot
+"""
+
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers and in CI; must precede pyplot
+
+import h5py  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+FORMATS = ("png", "svg", "pdf")
+DAYS_ABOVE_H = 72.0  # longer runs read better in days
+PLASMA_DECADES = 5  # log axis floor: the tail below peak / 1e5 is not informative
+TOTAL_COLOR = "black"
+
+
+class PlotError(Exception):
+    pass
+
+
+def strings(values):
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in np.atleast_1d(values)]
+
+
+def attr_text(obj, name, default=""):
+    value = obj.attrs.get(name, default)
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def read_arm(group):
+    """The arrays of one arm group, as plain numpy arrays and lists."""
+    arm = {
+        "name": attr_text(group, "arm", group.name.strip("/")),
+        "time_h": group["time"][()],
+        "compounds": strings(group["compound"][()]),
+        "plasma": group["plasma"][()],
+        "occupancy": group["occupancy"][()],
+        "effect": group["effect"][()],
+        "agonists": strings(group.attrs.get("agonists", [])),
+        "antagonists": strings(group.attrs.get("antagonists", [])),
+        "doses": [],
+    }
+    if "doses" in group:
+        d = group["doses"]
+        arm["doses"] = list(zip(d["time_h"][()], strings(d["compound"][()]),
+                                strings(d["status"][()])))
+    return arm
+
+
+def read_results(path, wanted):
+    with h5py.File(path, "r") as f:
+        if attr_text(f, "filetype") != "morsim-results":
+            raise PlotError(f"{path} is not a morsim results file")
+        names = [n for n in f if isinstance(f[n], h5py.Group)]
+        if wanted:
+            missing = [a for a in wanted if a not in names]
+            if missing:
+                raise PlotError(f"no arm named {', '.join(missing)} in {path} "
+                                f"(arms: {', '.join(names)})")
+            names = wanted
+        if not names:
+            raise PlotError(f"{path} holds no arms")
+        return attr_text(f, "scenario"), [read_arm(f[n]) for n in names]
+
+
+def compound_colors(arms):
+    """One color per compound, the same in every arm and panel."""
+    order = []
+    for arm in arms:
+        order += [c for c in arm["compounds"] if c not in order]
+    palette = plt.get_cmap("tab10").colors
+    return {c: palette[i % len(palette)] for i, c in enumerate(order)}
+
+
+def time_axis(arms):
+    span = max(a["time_h"][-1] - a["time_h"][0] for a in arms if len(a["time_h"]))
+    return (24.0, "days") if span > DAYS_ABOVE_H else (1.0, "h")
+
+
+def plot_occupancy(ax, arm, t, colors):
+    occ = arm["occupancy"]
+    for name in arm["agonists"] + arm["antagonists"]:
+        k = arm["compounds"].index(name)
+        style = "-" if name in arm["agonists"] else "--"
+        ax.plot(t, 100 * occ[:, k], style, color=colors[name], lw=1.8)
+    if len(arm["agonists"]) > 1:
+        idx = [arm["compounds"].index(n) for n in arm["agonists"]]
+        ax.plot(t, 100 * occ[:, idx].sum(axis=1), color=TOTAL_COLOR, lw=2.4)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Receptor occupancy (%)")
+
+
+def plot_dose_marks(axes, arm, scale, colors):
+    """Triangles along the top edge at the applied dose times (hollow for a missed dose), and
+    faint lines through the panels below so a dose lines up with its response."""
+    top = axes[0]
+    trans = top.get_xaxis_transform()  # x in data units, y in axes fraction
+    for t_h, compound, status in arm["doses"]:
+        color = colors.get(compound, "grey")
+        missed = status == "missed"
+        top.plot(t_h / scale, 1.0, marker="v", ms=9, mfc="none" if missed else color, mec=color,
+                 mew=1.5, transform=trans, clip_on=False, ls="none", zorder=5)
+        if not missed:
+            for ax in axes:
+                ax.axvline(t_h / scale, color=color, lw=0.8, alpha=0.35, ls=":")
+
+
+def plot_effect(ax, arm, t):
+    ax.plot(t, 100 * arm["effect"], color=TOTAL_COLOR, lw=2)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Agonist effect (% of max.)")
+
+
+def plot_plasma(ax, arm, t, colors):
+    plasma = np.where(arm["plasma"] > 0, arm["plasma"], np.nan)  # log axis: hide zeros
+    for k, name in enumerate(arm["compounds"]):
+        if np.isfinite(plasma[:, k]).any():
+            ax.plot(t, plasma[:, k], color=colors[name], lw=1.8)
+    ax.set_yscale("log")
+    ax.set_ylabel("Plasma concentration (nM)")
+
+
+def limit_plasma_axis(axes, arms):
+    peaks = [np.nanmax(np.where(a["plasma"] > 0, a["plasma"], np.nan)) for a in arms
+             if (a["plasma"] > 0).any()]
+    if peaks:
+        top = max(peaks)
+        axes[0].set_ylim(top / 10 ** PLASMA_DECADES, top * 2)
+
+
+def legend_handles(arms, colors):
+    handles, seen = [], set()
+    for arm in arms:
+        for name in arm["compounds"]:
+            if name in seen:
+                continue
+            seen.add(name)
+            role = ("agonist" if name in arm["agonists"]
+                    else "antagonist" if name in arm["antagonists"] else "no receptor binding")
+            style = "--" if role == "antagonist" else "-"
+            handles.append(Line2D([], [], color=colors[name], ls=style, lw=1.8,
+                                  label=f"{name} ({role})"))
+    if any(len(a["agonists"]) > 1 for a in arms):
+        handles.append(Line2D([], [], color=TOTAL_COLOR, lw=2.4, label="total agonist"))
+    if any(a["doses"] for a in arms):
+        handles.append(Line2D([], [], color="grey", marker="v", ls="none", ms=9,
+                              label="dose taken"))
+        if any(s == "missed" for a in arms for _, _, s in a["doses"]):
+            handles.append(Line2D([], [], color="grey", marker="v", mfc="none", ls="none",
+                                  ms=9, label="dose missed"))
+    return handles
+
+
+def make_figure(scenario, arms, title):
+    colors = compound_colors(arms)
+    scale, unit = time_axis(arms)
+    n = len(arms)
+    fig, axes = plt.subplots(3, n, figsize=(max(8.0, 5.5 * n), 9.0), sharex="col",
+                             sharey="row", squeeze=False,
+                             gridspec_kw={"height_ratios": [3, 1.6, 2.4]})
+    for j, arm in enumerate(arms):
+        t = arm["time_h"] / scale
+        occ_ax, eff_ax, pk_ax = axes[:, j]
+        plot_occupancy(occ_ax, arm, t, colors)
+        plot_dose_marks(axes[:, j], arm, scale, colors)
+        plot_effect(eff_ax, arm, t)
+        plot_plasma(pk_ax, arm, t, colors)
+        occ_ax.set_title(arm["name"], fontsize=13, pad=12)
+        pk_ax.set_xlabel(f"Time ({unit})")
+        if len(t):
+            pk_ax.set_xlim(t[0], t[-1])
+        for ax in axes[:, j]:
+            ax.grid(True, alpha=0.3)
+            if j > 0:
+                ax.set_ylabel("")
+    limit_plasma_axis(axes[2], arms)
+    fig.suptitle(title or scenario or "morsim results", fontsize=15, fontweight="bold")
+    handles = legend_handles(arms, colors)
+    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False,
+               fontsize=10)
+    fig.tight_layout(rect=(0, 0.035 * (1 + (len(handles) - 1) // 4), 1, 1))
+    return fig
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", help="HDF5 file written by morsim run")
+    parser.add_argument("-o", "--output", required=True, help="figure file: .png, .svg or .pdf")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="file format (default: from the extension of --output)")
+    parser.add_argument("--arms", default="", help="comma-separated arms to show (default: all)")
+    parser.add_argument("--title", default="", help="figure title (default: the scenario name)")
+    parser.add_argument("--dpi", type=int, default=150, help="resolution of PNG output")
+    args = parser.parse_args(argv)
+
+    fmt = args.format or os.path.splitext(args.output)[1].lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(f"morsim_plot: cannot tell the format of {args.output}; use .png, .svg or .pdf",
+              file=sys.stderr)
+        return 2
+    wanted = [a.strip() for a in args.arms.split(",") if a.strip()]
+    try:
+        scenario, arms = read_results(args.results, wanted)
+    except (PlotError, OSError, KeyError) as e:
+        print(f"morsim_plot: {e}", file=sys.stderr)
+        return 1
+    fig = make_figure(scenario, arms, args.title)
+    fig.savefig(args.output, format=fmt, dpi=args.dpi)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
