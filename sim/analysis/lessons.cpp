@@ -211,12 +211,74 @@ std::string surmount_lesson(const ScenarioSpec& spec, const std::vector<Trajecto
   return s;
 }
 
+const Trajectory* arm_named(const std::vector<Trajectory>& arms, const std::string& name) {
+  for (const Trajectory& t : arms)
+    if (t.arm == name) return &t;
+  return nullptr;
+}
+
+// First time after t0 at which the agonist occupancy is below `level`; NaN if never.
+double first_time_below(const Trajectory& tr, double t0, double level) {
+  for (std::size_t i = 0; i < tr.n_times(); ++i)
+    if (tr.t_h[i] > t0 && tr.agonist_occupancy(i) < level) return tr.t_h[i];
+  return std::nan("");
+}
+
+std::string minutes(double t_h) { return std::isnan(t_h) ? "never" : fmt("%.1f min", 60.0 * t_h); }
+
+std::string naloxone_lesson(const std::vector<Trajectory>& arms) {
+  const Trajectory* alone = arm_named(arms, "fentanyl-alone");
+  const Trajectory* im = arm_named(arms, "fentanyl-naloxone-im");
+  const Trajectory* iv = arm_named(arms, "fentanyl-naloxone-iv");
+  const Trajectory* carf = arm_named(arms, "carfentanil-naloxone-im");
+  if (!alone || !im || !iv || !carf) return "";
+  auto naloxone_time = [](const Trajectory& t) {
+    for (const DoseLogEntry& d : t.doses)
+      if (d.compound.find("naloxone") != std::string::npos) return d.applied_time_h;
+    return 0.0;
+  };
+  auto peak_after = [](const Trajectory& t, double t0) {
+    double best = 0.0;
+    for (std::size_t i = 0; i < t.n_times(); ++i)
+      if (t.t_h[i] >= t0) best = std::max(best, t.agonist_occupancy(i));
+    return best;
+  };
+  auto minimum = [](const Trajectory& t, double& when) {
+    double best = 2.0;
+    for (std::size_t i = 0; i < t.n_times(); ++i)
+      if (t.agonist_occupancy(i) < best && t.t_h[i] > 0.05)
+        best = t.agonist_occupancy(i), when = t.t_h[i];
+    return best;
+  };
+  const double t_end = alone->t_h.back();
+  std::string s = "Lesson: naloxone rescue (the FDA model, Mann 2022). Fentanyl alone holds " +
+                  pct(peak_after(*alone, 0.0)) + " of the receptors and still " +
+                  pct(alone->agonist_occupancy(alone->n_times() - 1)) + " after " +
+                  fmt("%.0f min", 60 * t_end) + ". ";
+  const double t_im = naloxone_time(*im), t_iv = naloxone_time(*iv);
+  s += "Naloxone 2 mg IM at " + minutes(t_im) + " brings the opioid's occupancy below 80% at " +
+       minutes(first_time_below(*im, t_im, 0.8)) + "; given IV, at " +
+       minutes(first_time_below(*iv, t_iv, 0.8)) + ". ";
+  double t_min = 0.0;
+  const double low = minimum(*iv, t_min);
+  s += "After IV naloxone the opioid falls to " + pct(low) + " at " + minutes(t_min) +
+       " and then climbs back to " + pct(iv->agonist_occupancy(iv->n_times() - 1)) + " by " +
+       fmt("%.0f min", 60 * t_end) +
+       " as naloxone leaves faster than fentanyl: renarcotisation, the reason to keep watching "
+       "a rescued patient. ";
+  s += "Carfentanil, which dissociates slowly, still holds " +
+       pct(carf->agonist_occupancy(carf->n_times() - 1)) + " at " + fmt("%.0f min", 60 * t_end) +
+       " despite the same IM naloxone.";
+  return s;
+}
+
 }  // namespace
 
 std::string lesson_paragraph(const ScenarioSpec& spec, const std::vector<Trajectory>& arms) {
   if (spec.name == "depot-blockade") return depot_lesson(spec, arms);
   if (spec.name == "oral-blockade" || spec.name == "oral-adherence") return oral_lesson(spec, arms);
   if (spec.name == "surmount") return surmount_lesson(spec, arms);
+  if (spec.name == "naloxone-rescue") return naloxone_lesson(arms);
   return "";
 }
 

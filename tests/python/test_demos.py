@@ -1,0 +1,93 @@
+"""Every built-in demo runs from an empty folder, writes its HDF5 file and figure, and the
+numbers it prints agree with the file it wrote."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+MORSIM = os.environ.get("MORSIM_BIN", "build/bin/morsim")
+
+
+def demos():
+    out = subprocess.run([MORSIM, "demo", "--list"], check=True, capture_output=True, text=True)
+    return [line.split()[0] for line in out.stdout.splitlines() if line and not line.startswith(" ")]
+
+
+def agonist_occupancy(arm):
+    names = [n.decode() if isinstance(n, bytes) else n for n in arm["compound"][()]]
+    agonists = set(a.decode() if isinstance(a, bytes) else a for a in arm.attrs["agonists"])
+    cols = [i for i, n in enumerate(names) if n in agonists]
+    return arm["time"][()], arm["occupancy"][()][:, cols].sum(axis=1)
+
+
+class DemoTest(unittest.TestCase):
+    def test_list_has_the_lessons(self):
+        names = demos()
+        for expected in ("depot-blockade", "oral-blockade", "surmount", "naloxone-rescue"):
+            self.assertIn(expected, names)
+
+    def test_each_demo_runs_and_its_table_matches_the_file(self):
+        row = re.compile(r"^\s+(\d+\.\d+)\s+(\d+\.\d)\s+(\S+)\s+(\d+\.\d)%")
+        for name in demos():
+            with self.subTest(demo=name), tempfile.TemporaryDirectory() as tmp:
+                out = subprocess.run([MORSIM, "demo", name], cwd=tmp, capture_output=True,
+                                     text=True, timeout=120)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                h5 = os.path.join(tmp, name + ".h5")
+                png = os.path.join(tmp, name + ".png")
+                self.assertTrue(os.path.exists(h5))
+                with open(png, "rb") as f:
+                    self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+                self.assertIn("Lesson:", out.stdout)
+                with h5py.File(h5, "r") as f:
+                    arm = None
+                    checked = 0
+                    for line in out.stdout.splitlines():
+                        m = re.match(r"^arm (\S+):", line)
+                        if m:
+                            arm = f[m.group(1)]
+                            t, agon = agonist_occupancy(arm)
+                            doses = arm["doses"]
+                            continue
+                        m = row.match(line)
+                        if not m or arm is None:
+                            continue
+                        day, peak = float(m.group(1)), float(m.group(4)) / 100
+                        t0 = day * 24
+                        # The table's window: to the next dose of the same formulation, at most
+                        # 24 h; the day is printed to 2 decimals (+-0.12 h).
+                        forms = [x.decode() if isinstance(x, bytes) else x
+                                 for x in doses["formulation"][()]]
+                        times = doses["time_h"][()]
+                        t0 = min(times[[fm == m.group(3) for fm in forms]], key=lambda x: abs(x - t0))
+                        later = [x for x, fm in zip(times, forms) if x > t0 + 1e-6 and fm == m.group(3)]
+                        t1 = min([t0 + 24] + later)
+                        window = (t >= t0) & (t <= t1)
+                        self.assertAlmostEqual(agon[window].max(), peak, delta=0.0006)
+                        checked += 1
+                    if name != "naloxone-rescue":
+                        self.assertGreater(checked, 0)
+
+    def test_default_demo_writes_demo_files_and_refuses_to_overwrite(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            first = subprocess.run([MORSIM, "demo"], cwd=tmp, capture_output=True, text=True)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertTrue(os.path.exists(os.path.join(tmp, "demo.h5")))
+            self.assertTrue(os.path.exists(os.path.join(tmp, "demo.png")))
+            before = open(os.path.join(tmp, "demo.h5"), "rb").read()
+            again = subprocess.run([MORSIM, "demo"], cwd=tmp, capture_output=True, text=True)
+            self.assertEqual(again.returncode, 2)
+            self.assertIn("--force", again.stderr)
+            self.assertEqual(open(os.path.join(tmp, "demo.h5"), "rb").read(), before)
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"{result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
