@@ -2,15 +2,15 @@
 //
 // odeint's own rosenbrock4 is tied to uBLAS; this keeps its method and coefficients
 // (Hairer & Wanner, Solving ODEs II, 1996, section IV.7) but stores the 18-state system in
-// Eigen and factorises W = I/(gamma h) - J with Eigen's partial-pivot LU. Within a segment the
-// system is autonomous (inputs are constant), so the df/dt terms vanish.
-#include <Eigen/LU>
+// Eigen and factorises W = I/(gamma h) - J with a small partial-pivot LU (small_lu.hpp). Within a
+// segment the system is autonomous (inputs are constant), so the df/dt terms vanish.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include "model/errors.hpp"
 #include "solver/integrator.hpp"
+#include "solver/small_lu.hpp"
 
 namespace morsim {
 namespace {
@@ -43,7 +43,7 @@ struct Rodas4Coefficients {
 class Rosenbrock4Integrator final : public Integrator {
  public:
   Rosenbrock4Integrator(const SolverOptions& opt, const std::vector<double>& atol_scale)
-      : opt_(opt), h_(opt.initial_step_h), lu_(static_cast<Eigen::Index>(atol_scale.size())) {
+      : opt_(opt), h_(opt.initial_step_h) {
     const auto m = static_cast<Eigen::Index>(atol_scale.size());
     atol_.resize(m);
     for (Eigen::Index i = 0; i < m; ++i)
@@ -78,32 +78,32 @@ class Rosenbrock4Integrator final : public Integrator {
         const double inv_h = 1.0 / h;
         w_ = -jac_;
         w_.diagonal().array() += inv_h / C::gamma;
-        lu_.compute(w_);
+        if (!lu_.compute(w_)) fail(t, x, "singular iteration matrix");
 
         // Right-hand sides are built in rhs_ first: solving straight from an expression
         // would make Eigen allocate a temporary for every stage.
-        g1_ = lu_.solve(f_);
+        lu_.solve(f_, g1_);
         xtmp_ = x + C::a21 * g1_;
         eval(sys, xtmp_);
         rhs_ = xs_ + (C::c21 * inv_h) * g1_;
-        g2_ = lu_.solve(rhs_);
+        lu_.solve(rhs_, g2_);
         xtmp_ = x + C::a31 * g1_ + C::a32 * g2_;
         eval(sys, xtmp_);
         rhs_ = xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_);
-        g3_ = lu_.solve(rhs_);
+        lu_.solve(rhs_, g3_);
         xtmp_ = x + C::a41 * g1_ + C::a42 * g2_ + C::a43 * g3_;
         eval(sys, xtmp_);
         rhs_ = xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_);
-        g4_ = lu_.solve(rhs_);
+        lu_.solve(rhs_, g4_);
         xtmp_ = x + C::a51 * g1_ + C::a52 * g2_ + C::a53 * g3_ + C::a54 * g4_;
         eval(sys, xtmp_);
         rhs_ = xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_);
-        g5_ = lu_.solve(rhs_);
+        lu_.solve(rhs_, g5_);
         xtmp_ += g5_;
         eval(sys, xtmp_);
         rhs_ = xs_ +
                inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_);
-        err_ = lu_.solve(rhs_);
+        lu_.solve(rhs_, err_);
         xnew_ = xtmp_ + err_;
 
         const double e = error_norm(x);
@@ -176,7 +176,7 @@ class Rosenbrock4Integrator final : public Integrator {
   Eigen::VectorXd atol_;
   Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
   Eigen::MatrixXd jac_, w_;
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+  SmallLu lu_;
 };
 
 }  // namespace
