@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_plot_command(app, &exit_code);
   add_validate_command(app, &exit_code);
   add_show_command(app, &exit_code);
+  add_sweep_command(app, &exit_code);
   morsim::install_partial_file_cleanup();
   try {
     app.parse(argc, argv);

@@ -1,0 +1,138 @@
+// `morsim sweep SWEEP.toml -o OUT.h5`: many scenarios on every core, streamed into one file.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "sweep/runner.hpp"
+#include "sweep/sweep_file.hpp"
+#include "sweep/sweep_spec.hpp"
+
+namespace morsim::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+// Installs the graceful-stop handlers for its lifetime (replacing the partial-file cleanup,
+// which does not apply: the sweep file is written in place on purpose).
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopOnSignal() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
+
+// A bar on a terminal, a plain line every few seconds otherwise.
+class Progress {
+ public:
+  explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    if (quiet_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    if (since < (tty_ ? 0.2 : 5.0) && done != total) return;
+    last_ = now;
+    const double el = std::chrono::duration<double>(now - start_).count();
+    const double rate = el > 0 ? static_cast<double>(done) / el : 0.0;
+    const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
+    const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    if (tty_) {
+      const int w = 30, fill = static_cast<int>(frac * w);
+      std::fprintf(stderr, "\r[%s%s] %llu/%llu  %.0f/s  ETA %.0f s   ",
+                   std::string(static_cast<std::size_t>(fill), '#').c_str(),
+                   std::string(static_cast<std::size_t>(w - fill), ' ').c_str(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   rate, eta);
+    } else {
+      std::fprintf(stderr, "sweep: %llu/%llu scenarios (%.1f%%), %.0f/s, ETA %.0f s\n",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   100 * frac, rate, eta);
+    }
+    printed_ = true;
+  }
+  void end() {
+    if (tty_ && printed_ && !quiet_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool quiet_, tty_, printed_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+};
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, int* exit_code) {
+  auto* cmd =
+      app.add_subcommand("sweep",
+                         "Run a parameter sweep and stream its metrics into one HDF5 file.\n"
+                         "Example: morsim sweep configs/sweeps/surmountability.toml -o surm.h5");
+  struct Args {
+    std::string config, output;
+    unsigned threads = 0;
+    bool resume = false, force = false, quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("sweep", args->config, "Sweep file (TOML)")->required();
+  cmd->add_option("-o,--output", args->output, "Results file (HDF5), written in place")->required();
+  cmd->add_option("--threads", args->threads, "Worker threads (default: every core)");
+  cmd->add_flag("--resume", args->resume, "Continue an interrupted sweep in OUTPUT");
+  cmd->add_flag("-f,--force", args->force, "Replace an existing OUTPUT");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  cmd->callback([args, exit_code] {
+    *exit_code = guarded("sweep", [&]() -> int {
+      const sweep::SweepSpec sw = sweep::load_sweep_file(args->config);
+      const bool exists = std::filesystem::exists(args->output);
+      sweep::RunOptions opt;
+      opt.threads = args->threads;
+      opt.resume = args->resume && exists && !args->force;
+      if (exists && !args->resume && !args->force) {
+        std::cerr << "morsim sweep: " << args->output << " exists"
+                  << (sweep::SweepFile::is_complete(args->output)
+                          ? " and holds a complete sweep; use --force to replace it\n"
+                          : "; use --resume to continue it or --force to replace it\n");
+        return kBadInput;
+      }
+      if (opt.resume && sweep::SweepFile::is_complete(args->output)) {
+        if (!args->quiet) std::cerr << "morsim sweep: " << args->output << " is already complete\n";
+        return kSuccess;
+      }
+      g_stop = false;
+      StopOnSignal handlers;
+      Progress progress(args->quiet);
+      opt.stop = &g_stop;
+      opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
+      const sweep::RunSummary s = sweep::run_sweep(sw, args->output, opt);
+      progress.end();
+      if (s.interrupted) {
+        std::cerr << "morsim sweep: interrupted after " << s.done << " of " << s.to_run
+                  << " scenarios; " << args->output << " is valid; continue with --resume\n";
+        return kRunFailure;
+      }
+      if (!args->quiet)
+        std::cerr << "morsim sweep: " << s.done << " scenarios (" << s.failed << " failed) in "
+                  << s.seconds << " s -> " << args->output << "\n";
+      return kSuccess;
+    });
+  });
+}
+
+}  // namespace morsim::cli
