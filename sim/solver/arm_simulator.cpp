@@ -13,7 +13,9 @@ ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& optio
     : spec_(&spec),
       model_(spec, options),
       integrator_(make_integrator(spec.solver, model_.tolerance_scale())),
-      u_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()))) {}
+      u_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()))) {
+  integrator_->set_state_names(model_.state_names());
+}
 
 void ArmSimulator::apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const {
   for (const InputTarget& t : model_.input_targets(in.formulation, in.phase))

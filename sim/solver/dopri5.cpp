@@ -13,13 +13,16 @@ namespace {
 
 namespace odeint = boost::numeric::odeint;
 using State = Eigen::VectorXd;
-using Dopri5 = odeint::runge_kutta_dopri5<State, double, State, double, odeint::vector_space_algebra>;
+using Dopri5 =
+    odeint::runge_kutta_dopri5<State, double, State, double, odeint::vector_space_algebra>;
 using DenseDopri5 = odeint::result_of::make_dense_output<Dopri5>::type;
 
 class Dopri5Integrator final : public Integrator {
  public:
   Dopri5Integrator(const SolverOptions& opt, std::size_t n)
-      : opt_(opt), h_(opt.initial_step_h), stepper_(odeint::make_dense_output(opt.atol, opt.rtol, Dopri5())),
+      : opt_(opt),
+        h_(opt.initial_step_h),
+        stepper_(odeint::make_dense_output(opt.atol, opt.rtol, Dopri5())),
         xs_(static_cast<Eigen::Index>(n)) {}
 
   void restart_step(double h) override { h_ = h; }
@@ -67,13 +70,6 @@ class Dopri5Integrator final : public Integrator {
   }
 
  private:
-  [[noreturn]] void fail(double t, const State& x, const std::string& why) const {
-    std::ostringstream os;
-    os << "integration failed at t = " << t << " h: " << why << "; state:";
-    for (Eigen::Index i = 0; i < x.size(); ++i) os << ' ' << x[i];
-    throw SolverError(os.str());
-  }
-
   SolverOptions opt_;
   double h_;
   DenseDopri5 stepper_;

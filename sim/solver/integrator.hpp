@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/scenario.hpp"
@@ -41,9 +42,15 @@ class Integrator {
   virtual void restart_step(double h) = 0;
   const SolverStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
+  // Names used in failure messages ("heroin.central"); without them states are numbered.
+  void set_state_names(std::vector<std::string> names) { state_names_ = std::move(names); }
 
  protected:
+  // Throws SolverError naming the time, the reason and every state with its value.
+  [[noreturn]] void fail(double t_h, const Eigen::VectorXd& x, const std::string& why) const;
+
   SolverStats stats_;
+  std::vector<std::string> state_names_;
 };
 
 // Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4) on Eigen storage,

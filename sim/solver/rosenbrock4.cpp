@@ -164,13 +164,6 @@ class Rosenbrock4Integrator final : public Integrator {
     }
   }
 
-  [[noreturn]] void fail(double t, const Eigen::VectorXd& x, const std::string& why) const {
-    std::ostringstream os;
-    os << "integration failed at t = " << t << " h: " << why << "; state:";
-    for (Eigen::Index i = 0; i < x.size(); ++i) os << ' ' << x[i];
-    throw SolverError(os.str());
-  }
-
   SolverOptions opt_;
   double h_;
   Eigen::VectorXd atol_;

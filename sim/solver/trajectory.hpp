@@ -10,26 +10,26 @@
 namespace morsim {
 
 struct SolverStats {
-  long steps = 0;           // accepted steps
+  long steps = 0;  // accepted steps
   long rejected_steps = 0;
   long rhs_evaluations = 0;
   long jacobian_evaluations = 0;
-  long segments = 0;        // integration restarts at events
+  long segments = 0;  // integration restarts at events
 };
 
 // Row-major (time, compound) tables; compound order is `compounds`.
 struct Trajectory {
   std::string arm;
-  std::vector<std::string> compounds;       // every compound of the model
-  std::vector<bool> is_agonist;             // per compound: tau > 0
-  std::vector<bool> binds_receptor;         // per compound
-  std::vector<double> t_h;                  // T
-  std::vector<double> plasma_nM;            // T x K
-  std::vector<double> brain_nM;             // T x K (0 for compounds with no brain link)
-  std::vector<double> occupancy;            // T x K, fraction of receptors bound
-  std::vector<double> free_receptor;        // T
-  std::vector<double> effect;               // T, agonist effect as a fraction of the maximum
-  std::vector<DoseLogEntry> doses;          // event log, in applied-time order
+  std::vector<std::string> compounds;  // every compound of the model
+  std::vector<bool> is_agonist;        // per compound: tau > 0
+  std::vector<bool> binds_receptor;    // per compound
+  std::vector<double> t_h;             // T
+  std::vector<double> plasma_nM;       // T x K
+  std::vector<double> brain_nM;        // T x K (0 for compounds with no brain link)
+  std::vector<double> occupancy;       // T x K, fraction of receptors bound
+  std::vector<double> free_receptor;   // T
+  std::vector<double> effect;          // T, agonist effect as a fraction of the maximum
+  std::vector<DoseLogEntry> doses;     // event log, in applied-time order
   SolverStats stats;
 
   std::size_t n_times() const { return t_h.size(); }
