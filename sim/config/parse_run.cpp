@@ -92,7 +92,7 @@ OutputGrid parse_output(Context& ctx, const toml::table& root) {
   OutputGrid g;
   const toml::table* o = table_at(ctx, root, "output", "output");
   if (!o) fail(ctx, root, "output", "missing (required: [output] with end, e.g. end = \"7 d\")");
-  check_keys(ctx, *o, "output", {"start", "end", "step"});
+  check_keys(ctx, *o, "output", {"start", "end", "step", "refine_after_doses", "refine_step"});
   if (const toml::node* n = o->get("start"))
     g.t_start_h = read_quantity(ctx, *n, "output.start", "", dim::time(), Range::kNonNegative);
   g.t_end_h = read_quantity(ctx, require(ctx, *o, "end", "output.end", "a time, e.g. \"7 d\""),
@@ -101,6 +101,13 @@ OutputGrid parse_output(Context& ctx, const toml::table& root) {
     fail(ctx, value_node(*o->get("end")), "output.end", "must be after output.start");
   if (const toml::node* n = o->get("step"))
     g.dt_h = read_quantity(ctx, *n, "output.step", "", dim::time(), Range::kPositive);
+  // Extra samples after each dose, so minute-scale peaks show on an hourly grid.
+  if (const toml::node* n = o->get("refine_after_doses"))
+    g.refine_after_doses_h =
+        read_quantity(ctx, *n, "output.refine_after_doses", "", dim::time(), Range::kNonNegative);
+  if (const toml::node* n = o->get("refine_step"))
+    g.refine_step_h =
+        read_quantity(ctx, *n, "output.refine_step", "", dim::time(), Range::kPositive);
   return g;
 }
 
