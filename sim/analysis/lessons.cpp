@@ -7,6 +7,8 @@
 #include <string>
 
 #include "analysis/challenges.hpp"
+#include "analysis/lesson_agonists.hpp"
+#include "analysis/lesson_binding_mode.hpp"
 #include "solver/arm_simulator.hpp"
 
 namespace morsim {
@@ -279,6 +281,8 @@ std::string lesson_paragraph(const ScenarioSpec& spec, const std::vector<Traject
   if (spec.name == "oral-blockade" || spec.name == "oral-adherence") return oral_lesson(spec, arms);
   if (spec.name == "surmount") return surmount_lesson(spec, arms);
   if (spec.name == "naloxone-rescue") return naloxone_lesson(arms);
+  if (spec.name == "agonist-vs-antagonist") return agonist_vs_antagonist_paragraph(spec, arms);
+  if (spec.name == "kinetic-vs-equilibrium") return kinetic_vs_equilibrium_paragraph(spec, arms);
   return "";
 }
 

@@ -2,10 +2,16 @@
 #include <iostream>
 #include <string_view>
 
-#include "analysis/lessons.hpp"
+#include "analysis/lesson_finish.hpp"
+#include "analysis/population_lesson.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
+#include "io/partial_file.hpp"
+#include "io/plot.hpp"
+#include "io/population_file.hpp"
+#include "io/population_plot.hpp"
+#include "population/population_summary.hpp"
 #include "resources/resources.hpp"
 
 namespace morsim::cli {
@@ -35,6 +41,33 @@ std::string first_description(const std::string& text) {
   const auto q1 = text.find('"', pos);
   const auto q2 = q1 == std::string::npos ? q1 : text.find('"', q1 + 1);
   return q2 == std::string::npos ? "" : text.substr(q1 + 1, q2 - q1 - 1);
+}
+
+// A population demo ([population] table): virtual patients instead of one run per arm.
+int run_population_demo(const std::string& name, const char* text, const std::string& stem,
+                        bool force, bool no_plot) {
+  const std::string h5 = stem + ".h5", png = no_plot ? "" : stem + ".png";
+  try {
+    refuse_existing(h5, force);
+    if (!png.empty()) refuse_existing(png, force);
+  } catch (const std::exception& e) {
+    std::cerr << "morsim demo: " << e.what() << "\n";
+    return kBadInput;
+  }
+  const population::PopulationSpec ps = population::load_population_text(
+      text, std::string(kDemoPrefix) + name + ".toml (built-in)", true);
+  const population::PopulationResult r = population::run_population(ps, {});
+  PopulationWriteOptions w;
+  w.force = force;
+  w.command = "morsim demo " + name;
+  write_population(h5, ps, r, w);
+  std::cout << population::format_population_summary(ps, r) << "wrote " << h5 << "\n";
+  if (!png.empty()) {
+    plot_population(h5, png, force);
+    std::cout << "wrote " << png << "\n";
+  }
+  std::cout << "\n" << population_lesson_paragraph(ps, r) << "\n";
+  return kSuccess;
 }
 
 }  // namespace
@@ -72,6 +105,9 @@ void add_demo_command(CLI::App& app, int* exit_code) {
         std::cerr << "\n";
         return kBadInput;
       }
+      const std::string demo_stem = args->name.empty() ? "demo" : name;
+      if (population::is_population_config(text))
+        return run_population_demo(name, text, demo_stem, args->force, args->no_plot);
       const ScenarioSpec spec = load_scenario_text(
           text, std::string(kDemoPrefix) + name + ".toml (built-in)", EmbeddedLibrary());
       const std::string stem = args->name.empty() ? "demo" : name;
@@ -87,9 +123,19 @@ void add_demo_command(CLI::App& app, int* exit_code) {
         std::cerr << "morsim demo: " << e.what() << "\n";
         return kBadInput;
       }
-      const std::vector<Trajectory> arms = run_and_write(spec, req);
-      const std::string paragraph = lesson_paragraph(spec, arms);
-      if (!paragraph.empty()) std::cout << "\n" << paragraph << "\n";
+      // The figure comes after finish_lesson, which may add arms or datasets to the file.
+      RunRequest run = req;
+      run.figure.clear();
+      const std::vector<Trajectory> arms = run_and_write(spec, run);
+      const LessonOutcome lesson =
+          finish_lesson(spec, arms, {req.output_h5, req.config_path, req.command_line});
+      if (!req.figure.empty()) {
+        PlotOptions p;
+        p.force = req.force;
+        plot_results(req.output_h5, req.figure, p);
+        std::cout << "figure: " << req.figure << "\n";
+      }
+      if (!lesson.paragraph.empty()) std::cout << "\n" << lesson.paragraph << "\n";
       return kSuccess;
     });
   });

@@ -4,8 +4,14 @@
 
 #include "cli/commands.hpp"
 #include "io/partial_file.hpp"
+#if MORSIM_WITH_MPI
+#include "cli/mpi_init.hpp"
+#endif
 
 int main(int argc, char** argv) {
+#if MORSIM_WITH_MPI
+  const morsim::cli::MpiSession mpi(&argc, &argv);  // MPI_Init / MPI_Finalize under mpirun
+#endif
   using namespace morsim::cli;
   CLI::App app{
       "morsim: mu-opioid receptor occupancy of heroin and its metabolites against naltrexone.\n"
@@ -22,6 +28,7 @@ int main(int argc, char** argv) {
   add_validate_command(app, &exit_code);
   add_show_command(app, &exit_code);
   add_sweep_command(app, &exit_code);
+  add_population_command(app, &exit_code);
   morsim::install_partial_file_cleanup();
   try {
     app.parse(argc, argv);

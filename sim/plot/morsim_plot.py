@@ -64,7 +64,8 @@ def read_results(path, wanted):
     with h5py.File(path, "r") as f:
         if attr_text(f, "filetype") != "morsim-results":
             raise PlotError(f"{path} is not a morsim results file")
-        names = [n for n in f if isinstance(f[n], h5py.Group)]
+        # Arm groups hold a time grid; lesson groups such as /schild do not.
+        names = [n for n in f if isinstance(f[n], h5py.Group) and "time" in f[n]]
         if wanted:
             missing = [a for a in wanted if a not in names]
             if missing:
@@ -195,6 +196,48 @@ def make_figure(scenario, arms, title):
     return fig
 
 
+def make_schild_figure(path, title):
+    """The Schild lesson (group /schild): occupancy and effect against the agonist rate per
+    antagonist level, and log(DR - 1) against log[N] with the slope-1 line of 1 + [N]/K_N."""
+    with h5py.File(path, "r") as f:
+        g = f["schild"]
+        rate, occ, eff = g["agonist_rate"][()], g["occupancy"][()], g["effect"][()]
+        n_nM, dr = g["antagonist_brain"][()], g["dose_ratio"][()]
+        kd, slope = float(g.attrs["antagonist_kd_nM"]), float(g.attrs["schild_slope"])
+        pa2 = float(g.attrs["pA2"])
+        agonist, antagonist = attr_text(g, "agonist"), attr_text(g, "antagonist")
+        scenario = attr_text(f, "scenario")
+    fig, axes = plt.subplots(1, 3, figsize=(16.5, 5.2))
+    colors = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(n_nM)))
+    for j, c in enumerate(colors):
+        label = f"no {antagonist}" if n_nM[j] == 0 else f"[N] = {n_nM[j]:.3g} nM"
+        axes[0].semilogx(rate, 100 * occ[j], color=c, lw=2, label=label)
+        axes[1].semilogx(rate, 100 * eff[j], color=c, lw=2, label=label)
+    for ax, what in ((axes[0], f"{agonist} occupancy (%)"), (axes[1], "Agonist effect (% of max.)")):
+        ax.axhline(50, color="grey", lw=0.8, ls=":")
+        ax.set_xlabel(f"{agonist} infusion rate at steady state (mg/day)")
+        ax.set_ylabel(what)
+        ax.set_ylim(0, 105)
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=9, loc="upper left")
+    x = np.log10(n_nM[1:] * 1e-9)
+    axes[2].plot(x, np.log10(dr[1:] - 1), "o", ms=9, color="black", label="simulated dose ratios")
+    xs = np.linspace(x.min() - 0.3, x.max() + 0.3, 10)
+    axes[2].plot(xs, xs - np.log10(kd * 1e-9), color="tab:red", lw=1.5,
+                 label=f"1 + [N]/K_N, K_N = {kd:.3g} nM (slope 1)")
+    axes[2].axhline(0, color="grey", lw=0.8, ls=":")
+    axes[2].set_xlabel(f"log10 [{antagonist}] in the brain (M)")
+    axes[2].set_ylabel("log10 (dose ratio - 1)")
+    axes[2].set_title(f"Schild plot: slope {slope:.3f}, pA2 {pa2:.2f}")
+    axes[2].legend(fontsize=9, loc="upper left")
+    axes[2].grid(True, alpha=0.3)
+    axes[0].set_title("Dose-occupancy curves")
+    axes[1].set_title("Dose-effect curves")
+    fig.suptitle(title or scenario, fontsize=15, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", help="HDF5 file written by morsim run")
@@ -213,11 +256,16 @@ def main(argv=None):
         return 2
     wanted = [a.strip() for a in args.arms.split(",") if a.strip()]
     try:
-        scenario, arms = read_results(args.results, wanted)
+        with h5py.File(args.results, "r") as f:
+            schild = "schild" in f and not wanted  # --arms asks for the time-course figure
+        if schild:
+            fig = make_schild_figure(args.results, args.title)
+        else:
+            scenario, arms = read_results(args.results, wanted)
+            fig = make_figure(scenario, arms, args.title)
     except (PlotError, OSError, KeyError) as e:
         print(f"morsim_plot: {e}", file=sys.stderr)
         return 1
-    fig = make_figure(scenario, arms, args.title)
     fig.savefig(args.output, format=fmt, dpi=args.dpi)
     return 0
 

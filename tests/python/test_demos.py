@@ -70,7 +70,7 @@ class DemoTest(unittest.TestCase):
                         window = (t >= t0) & (t <= t1)
                         self.assertAlmostEqual(agon[window].max(), peak, delta=0.0006)
                         checked += 1
-                    if name != "naloxone-rescue":
+                    if name not in ("naloxone-rescue", "population"):
                         self.assertGreater(checked, 0)
 
     def test_default_demo_writes_demo_files_and_refuses_to_overwrite(self):

@@ -1,0 +1,31 @@
+// The agonist-versus-antagonist lesson: one heroin challenge on top of maintenance drugs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim {
+
+// What the last agonist-producing dose of an arm (the challenge) adds on top of everything
+// else the arm holds at the receptor when it is given.
+struct ChallengeOnTop {
+  std::string arm;
+  std::string maintenance;  // the other binding compounds dosed, "" for none
+  double challenge_time_h = 0.0;
+  double maintenance_occupancy = 0.0;     // by everything not formed from the challenge, at dosing
+  double effect_before = 0.0;             // effect at dosing
+  double challenge_peak_occupancy = 0.0;  // max occupancy by the challenge and its metabolites
+  double peak_effect = 0.0;               // max effect after dosing
+  double increment() const { return peak_effect - effect_before; }
+};
+
+std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
+                                                     const std::vector<Trajectory>& arms);
+
+std::string agonist_vs_antagonist_paragraph(const ScenarioSpec& spec,
+                                            const std::vector<Trajectory>& arms);
+
+}  // namespace morsim

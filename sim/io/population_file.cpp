@@ -1,0 +1,132 @@
+// Population results: the bands are (percentile, time) datasets with dimension scales, so
+// xarray opens each arm group with named dimensions.
+#include "io/population_file.hpp"
+
+#include <cmath>
+
+#include "io/h5_write.hpp"
+#include "io/partial_file.hpp"
+#include "model/errors.hpp"
+
+namespace morsim {
+
+namespace {
+
+using population::ArmPopulation;
+using population::PopulationResult;
+using population::PopulationSpec;
+
+void write_root(hid_t file, const PopulationSpec& ps, const PopulationResult& r,
+                const PopulationWriteOptions& opts) {
+  write_attr(file, "file_type", kPopulationFileType);
+  write_attr(file, "format_version", static_cast<std::int64_t>(kPopulationFormatVersion));
+  write_attr(file, "morsim_version", MORSIM_VERSION);
+  write_attr(file, "scenario", ps.scenario.name);
+  write_attr(file, "description", ps.scenario.description);
+  write_attr(file, "config", ps.text);
+  write_attr(file, "config_path", ps.path);
+  write_attr(file, "command", opts.command);
+  write_attr(file, "subjects", static_cast<std::int64_t>(ps.subjects));
+  write_attr(file, "seed", static_cast<std::int64_t>(ps.seed));
+  write_attr(file, "blocked_occupancy", ps.blocked_occupancy);
+  write_attr(file, "rewarding_effect", ps.rewarding_effect);
+  write_attr(file, "band_step_h", ps.band_step_h);
+  std::vector<std::string> arms;
+  for (const ArmPopulation& a : r.arms) arms.push_back(a.name);
+  write_attr(file, "arms", arms);
+}
+
+void write_subjects(hid_t file, const PopulationSpec& ps, const PopulationResult& r) {
+  H5Id g = create_group(file, "subjects");
+  const hsize_t n = ps.subjects;
+  std::vector<std::int32_t> ids(n);
+  for (hsize_t i = 0; i < n; ++i) ids[i] = static_cast<std::int32_t>(i);
+  H5Id subject = write_dataset(g.get(), "subject", ids, "1", "subject index (seeds its draws)");
+  H5Id weight = write_dataset(g.get(), "weight", {n}, r.weight_kg, "kg",
+                              "body weight; NaN without a [weight] covariate");
+  std::vector<std::string> names, units;
+  for (const population::Variability& v : ps.variability) {
+    names.push_back(v.target.path());
+    units.push_back(v.target.dimension().internal_unit());
+  }
+  H5Id pname = write_dataset(g.get(), "parameter", names, "", "parameter drawn per subject");
+  H5Id values = write_dataset(g.get(), "parameters", {n, names.size()}, r.parameters,
+                              "see parameter_units", "parameter values drawn (internal units)");
+  write_attr(values.get(), "parameter_units", units);
+  make_dimension(subject, "subject", {&weight, &values}, 0);
+  make_dimension(pname, "parameter", {&values}, 1);
+}
+
+void write_arm(hid_t arms_group, const ArmPopulation& a, const PopulationResult& r) {
+  H5Id g = create_group(arms_group, a.name);
+  const hid_t loc = g.get();
+  const hsize_t nt = r.band_t_h.size(), nq = r.percentiles.size(), n = a.subjects.size();
+  H5Id time = write_dataset(loc, "time", {nt}, r.band_t_h, "h", "time since the start of the run");
+  write_attr(time.get(), "axis", "T");
+  H5Id pct = write_dataset(loc, "percentile", {nq}, r.percentiles, "percent",
+                           "percentile across subjects (numpy 'linear' definition)");
+  H5Id ant = write_dataset(loc, "antagonist_occupancy", {nq, nt}, a.antagonist_bands, "1",
+                           "percentiles of the summed antagonist occupancy across subjects");
+  H5Id ago = write_dataset(loc, "agonist_occupancy", {nq, nt}, a.agonist_bands, "1",
+                           "percentiles of the summed agonist occupancy across subjects");
+  make_dimension(pct, "percentile", {&ant, &ago}, 0);
+  make_dimension(time, "time", {&ant, &ago}, 1);
+
+  std::vector<double> prot, taken, first;
+  std::vector<std::int32_t> uses, rewarding;
+  for (const population::SubjectOutcome& s : a.subjects) {
+    prot.push_back(s.protected_day_fraction);
+    taken.push_back(s.doses_taken_fraction);
+    first.push_back(s.first_unblocked_use_h);
+    uses.push_back(s.heroin_uses);
+    rewarding.push_back(s.rewarding_uses);
+  }
+  H5Id sg = create_group(loc, "subjects");
+  write_dataset(sg.get(), "protected_day_fraction", {n}, prot, "1",
+                "fraction of whole days with antagonist occupancy >= blocked_occupancy at every "
+                "band sample");
+  write_dataset(sg.get(), "doses_taken_fraction", {n}, taken, "1",
+                "antagonist doses taken / planned; NaN when the arm has none");
+  write_dataset(sg.get(), "heroin_uses", uses, "1", "agonist doses taken");
+  write_dataset(sg.get(), "rewarding_uses", rewarding, "1",
+                "uses whose peak agonist effect reached rewarding_effect");
+  write_dataset(sg.get(), "first_rewarding_use_time", {n}, first, "h",
+                "time of the first rewarding (unblocked) use; NaN = none");
+
+  const population::ArmOutcomes& o = a.outcomes;
+  H5Id og = create_group(loc, "outcomes");
+  write_attr(og.get(), "mean_protected_day_fraction", o.mean_protected_day_fraction);
+  write_attr(og.get(), "median_protected_day_fraction", o.median_protected_day_fraction);
+  write_attr(og.get(), "mean_doses_taken_fraction", o.mean_doses_taken_fraction);
+  write_attr(og.get(), "mean_heroin_uses", o.mean_heroin_uses);
+  write_attr(og.get(), "mean_rewarding_uses", o.mean_rewarding_uses);
+  write_attr(og.get(), "fraction_with_rewarding_use", o.fraction_with_rewarding_use);
+  write_attr(og.get(), "median_time_to_first_rewarding_use_h",
+             o.median_time_to_first_rewarding_use_h);
+}
+
+}  // namespace
+
+void write_population(const std::string& path, const PopulationSpec& ps,
+                      const PopulationResult& result, const PopulationWriteOptions& opts) {
+  refuse_existing(path, opts.force);
+  H5QuietErrors quiet;
+  PartialFile partial(path);
+  {
+    H5Id fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file properties");
+    h5_check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+             "track link creation order");
+    H5Id file(H5Fcreate(partial.path().c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT), H5Fclose,
+              "create " + partial.path());
+    write_root(file.get(), ps, result, opts);
+    write_subjects(file.get(), ps, result);
+    H5Id arms = create_group(file.get(), "arms");
+    for (const ArmPopulation& a : result.arms) write_arm(arms.get(), a, result);
+    arms.close("close arms group");
+    h5_check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial.path());
+    file.close("close " + partial.path());
+  }
+  partial.commit(opts.force);
+}
+
+}  // namespace morsim

@@ -1,0 +1,199 @@
+// Path parsing against the scenario's compound, formulation and phase names.
+#include "population/parameter_target.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace morsim::population {
+
+namespace {
+
+std::vector<std::string> split_dots(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == '.') {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+[[noreturn]] void unknown(const std::string& path, const std::string& why) {
+  throw std::invalid_argument("unknown parameter '" + path + "': " + why +
+                              " (allowed: " + allowed_population_paths() + ")");
+}
+
+}  // namespace
+
+std::string allowed_population_paths() {
+  return "<compound>.{central_volume, clearance, k_elim, ke0, brain_partition, kon, koff, ki, "
+         "tau}, <formulation>.bioavailability, <formulation>.<phase>.{fraction, lag, duration, "
+         "rate}";
+}
+
+ParameterTarget::ParameterTarget(const ScenarioSpec& spec, const std::string& path)
+    : path_(path), dim_(dim::dimensionless()) {
+  const std::vector<std::string> p = split_dots(path);
+  for (std::size_t c = 0; c < spec.compounds.size(); ++c) {
+    if (spec.compounds[c].name != p[0]) continue;
+    if (p.size() != 2) unknown(path, "compound paths are <compound>.<parameter>");
+    a_ = c;
+    const std::string& k = p[1];
+    if (k == "central_volume")
+      kind_ = Kind::kCentralVolume, dim_ = dim::volume();
+    else if (k == "clearance")
+      kind_ = Kind::kClearance, dim_ = dim::clearance();
+    else if (k == "k_elim")
+      kind_ = Kind::kElimination, dim_ = dim::rate();
+    else if (k == "ke0")
+      kind_ = Kind::kKe0, dim_ = dim::rate();
+    else if (k == "brain_partition")
+      kind_ = Kind::kBrainPartition;
+    else if (k == "kon")
+      kind_ = Kind::kKon, dim_ = dim::kon(spec.compounds[c].binding.hill_n);
+    else if (k == "koff")
+      kind_ = Kind::kKoff, dim_ = dim::rate();
+    else if (k == "ki")
+      kind_ = Kind::kKi, dim_ = dim::concentration();
+    else if (k == "tau")
+      kind_ = Kind::kTau;
+    else
+      unknown(path, "compound '" + p[0] + "' has no parameter '" + k + "'");
+    const bool binding =
+        kind_ == Kind::kKon || kind_ == Kind::kKoff || kind_ == Kind::kKi || kind_ == Kind::kTau;
+    if (binding && !spec.compounds[c].binds_receptor)
+      unknown(path, "'" + p[0] + "' does not bind the receptor");
+    return;
+  }
+  for (std::size_t f = 0; f < spec.formulations.size(); ++f) {
+    const Formulation& form = spec.formulations[f];
+    if (form.name != p[0]) continue;
+    a_ = f;
+    if (p.size() == 2 && p[1] == "bioavailability") {
+      kind_ = Kind::kBioavailability;
+      return;
+    }
+    if (p.size() != 3) unknown(path, "formulation paths are <formulation>.<phase>.<parameter>");
+    std::size_t ph = form.phases.size();
+    for (std::size_t i = 0; i < form.phases.size(); ++i)
+      if (form.phases[i].name == p[1]) ph = i;
+    if (ph == form.phases.size())
+      unknown(path, "formulation '" + p[0] + "' has no phase '" + p[1] + "'");
+    b_ = ph;
+    if (p[2] == "fraction") {
+      kind_ = Kind::kPhaseFraction;
+    } else if (p[2] == "lag") {
+      kind_ = Kind::kPhaseLag, dim_ = dim::time();
+    } else if (p[2] == "duration") {
+      kind_ = Kind::kPhaseDuration, dim_ = dim::time();
+    } else if (p[2] == "rate") {
+      if (form.phases[ph].transit_rates_per_h.empty())
+        unknown(path, "phase '" + p[1] + "' has no transit compartment");
+      kind_ = Kind::kPhaseRate, dim_ = dim::rate();
+    } else {
+      unknown(path, "a phase has fraction, lag, duration, rate");
+    }
+    return;
+  }
+  unknown(path, "no compound or formulation '" + p[0] + "' in the scenario");
+}
+
+double ParameterTarget::get(const ScenarioSpec& spec) const {
+  switch (kind_) {
+    case Kind::kCentralVolume:
+      return spec.compounds[a_].central_volume_L;
+    case Kind::kClearance:
+      return spec.compounds[a_].k_elim_per_h * spec.compounds[a_].central_volume_L;
+    case Kind::kElimination:
+      return spec.compounds[a_].k_elim_per_h;
+    case Kind::kKe0:
+      return spec.compounds[a_].ke0_per_h;
+    case Kind::kBrainPartition:
+      return spec.compounds[a_].brain_partition;
+    case Kind::kKon:
+      return spec.compounds[a_].binding.kon_per_nM_n_per_h;
+    case Kind::kKoff:
+      return spec.compounds[a_].binding.koff_per_h;
+    case Kind::kKi:
+      return spec.compounds[a_].binding.kd_nM();
+    case Kind::kTau:
+      return spec.compounds[a_].binding.tau;
+    case Kind::kBioavailability:
+      return spec.formulations[a_].bioavailability;
+    case Kind::kPhaseFraction:
+      return spec.formulations[a_].phases[b_].fraction;
+    case Kind::kPhaseLag:
+      return spec.formulations[a_].phases[b_].lag_h;
+    case Kind::kPhaseDuration:
+      return spec.formulations[a_].phases[b_].duration_h;
+    case Kind::kPhaseRate:
+      return spec.formulations[a_].phases[b_].transit_rates_per_h.front();
+  }
+  return 0.0;
+}
+
+void ParameterTarget::set(ScenarioSpec& spec, double value) const {
+  Compound* c = kind_ <= Kind::kTau ? &spec.compounds[a_] : nullptr;
+  switch (kind_) {
+    case Kind::kCentralVolume:
+      c->central_volume_L = value;
+      break;
+    case Kind::kClearance:
+      c->k_elim_per_h = value / c->central_volume_L;
+      break;
+    case Kind::kElimination:
+      c->k_elim_per_h = value;
+      break;
+    case Kind::kKe0:
+      c->ke0_per_h = value;
+      break;
+    case Kind::kBrainPartition:
+      c->brain_partition = value;
+      break;
+    case Kind::kKon:
+      c->binding.kon_per_nM_n_per_h = value;
+      break;
+    case Kind::kKoff:
+      c->binding.koff_per_h = value;
+      break;
+    case Kind::kKi:  // keep koff: the affinity changes through the association rate
+      c->binding.kon_per_nM_n_per_h = c->binding.koff_per_h / std::pow(value, c->binding.hill_n);
+      break;
+    case Kind::kTau:
+      c->binding.tau = value;
+      break;
+    case Kind::kBioavailability:
+      spec.formulations[a_].bioavailability = value;
+      break;
+    case Kind::kPhaseFraction:
+      spec.formulations[a_].phases[b_].fraction = value;
+      break;
+    case Kind::kPhaseLag:
+      spec.formulations[a_].phases[b_].lag_h = value;
+      break;
+    case Kind::kPhaseDuration:
+      spec.formulations[a_].phases[b_].duration_h = value;
+      break;
+    case Kind::kPhaseRate: {  // the chain's rates keep their ratios to the first
+      std::vector<double>& rates = spec.formulations[a_].phases[b_].transit_rates_per_h;
+      const double factor = value / rates.front();
+      for (double& k : rates) k *= factor;
+      break;
+    }
+  }
+}
+
+int ParameterTarget::apply_order() const {
+  if (kind_ == Kind::kCentralVolume) return 0;
+  if (kind_ == Kind::kClearance) return 1;
+  return 2;
+}
+
+bool ParameterTarget::must_be_positive() const {
+  return kind_ != Kind::kPhaseLag && kind_ != Kind::kPhaseFraction &&
+         kind_ != Kind::kPhaseDuration && kind_ != Kind::kTau;
+}
+
+}  // namespace morsim::population

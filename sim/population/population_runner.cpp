@@ -1,0 +1,160 @@
+// Work units are (arm, block of subjects); workers take them from an atomic counter, write
+// their occupancy rows to the scratch file under a lock and their outcomes into preallocated
+// slots. Bands are computed afterwards, a block of time points at a time.
+#include "population/population_runner.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "population/occupancy_scratch.hpp"
+#include "population/percentiles.hpp"
+
+namespace morsim::population {
+
+namespace {
+
+std::string scratch_path(const PopulationOptions& o) {
+  std::string dir = o.scratch_dir;
+  if (dir.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    dir = t != nullptr && *t != '\0' ? t : "/tmp";
+  }
+  static std::atomic<int> counter{0};
+  return dir + "/morsim-population-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+         ".scratch.h5";
+}
+
+// Bands of one (arm, quantity) series, reading `kTimeChunk` time points at a time: memory is
+// subjects x 64 floats.
+std::vector<double> bands(OccupancyScratch& scratch, std::size_t series, std::size_t n,
+                          std::size_t nt, const std::vector<double>& q) {
+  std::vector<double> out(q.size() * nt);
+  const std::size_t step = OccupancyScratch::kTimeChunk;
+  std::vector<float> block(n * step);
+  std::vector<double> column(n);
+  for (std::size_t t0 = 0; t0 < nt; t0 += step) {
+    const std::size_t m = std::min(step, nt - t0);
+    scratch.read_columns(series, t0, m, block.data());
+    for (std::size_t j = 0; j < m; ++j) {
+      for (std::size_t s = 0; s < n; ++s) column[s] = block[s * m + j];
+      const std::vector<double> p = percentiles_linear(column, q);
+      for (std::size_t k = 0; k < q.size(); ++k) out[k * nt + t0 + j] = p[k];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ArmOutcomes summarise_outcomes(const std::vector<SubjectOutcome>& subjects) {
+  ArmOutcomes o;
+  const double n = static_cast<double>(subjects.size());
+  if (subjects.empty()) return o;
+  std::vector<double> protected_days, first;
+  for (const SubjectOutcome& s : subjects) {
+    o.mean_protected_day_fraction += s.protected_day_fraction / n;
+    o.mean_doses_taken_fraction += s.doses_taken_fraction / n;
+    o.mean_heroin_uses += s.heroin_uses / n;
+    o.mean_rewarding_uses += s.rewarding_uses / n;
+    o.fraction_with_rewarding_use += (s.rewarding_uses > 0 ? 1.0 : 0.0) / n;
+    protected_days.push_back(s.protected_day_fraction);
+    first.push_back(std::isnan(s.first_unblocked_use_h) ? std::numeric_limits<double>::infinity()
+                                                        : s.first_unblocked_use_h);
+  }
+  o.median_protected_day_fraction = percentiles_linear(protected_days, {50.0})[0];
+  const double m = percentiles_linear(first, {50.0})[0];
+  o.median_time_to_first_rewarding_use_h =
+      std::isfinite(m) ? m : std::numeric_limits<double>::quiet_NaN();
+  return o;
+}
+
+PopulationResult run_population(const PopulationSpec& ps, const PopulationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  PopulationResult res;
+  res.band_t_h = band_times(ps);
+  const std::size_t n = ps.subjects, nt = res.band_t_h.size(), na = ps.arms.size();
+  const std::size_t np = ps.variability.size();
+  unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, threads);
+  res.threads = threads;
+  // Whole scratch chunks per unit when there are many subjects; small units otherwise so that
+  // every thread gets work.
+  std::size_t block = options.block;
+  if (block == 0) block = std::clamp<std::size_t>(n / (4 * threads), 1, 256);
+  const std::size_t blocks = (n + block - 1) / block;
+
+  res.weight_kg.assign(n, std::numeric_limits<double>::quiet_NaN());
+  res.parameters.assign(n * np, 0.0);
+  res.arms.resize(na);
+  for (std::size_t a = 0; a < na; ++a) {
+    res.arms[a].name = ps.scenario.arms[ps.arms[a]].name;
+    res.arms[a].subjects.resize(n);
+  }
+  OccupancyScratch scratch(scratch_path(options), 2 * na, n, nt, block);
+  const ParameterSampler sampler(ps);
+
+  std::atomic<std::size_t> next_unit{0};
+  std::atomic<bool> failed{false};
+  std::mutex lock;
+  std::exception_ptr error;
+  std::uint64_t done = 0;
+  const auto worker = [&] {
+    std::vector<float> antagonist(block * nt), agonist(block * nt);
+    for (;;) {
+      const std::size_t unit = next_unit++;
+      if (unit >= na * blocks || failed) return;
+      const std::size_t a = unit / blocks, first = (unit % blocks) * block;
+      const std::size_t count = std::min(block, n - first);
+      try {
+        for (std::size_t k = 0; k < count; ++k) {
+          const std::uint64_t subject = first + k;
+          SubjectParameters drawn;
+          ScenarioSpec individual = sampler.individual(subject, drawn);
+          const Arm arm = individual_arm(ps, ps.arms[a], subject);
+          prune_formulations(individual, arm);
+          res.arms[a].subjects[subject] = simulate_subject(ps, individual, arm, res.band_t_h,
+                                                           &antagonist[k * nt], &agonist[k * nt]);
+          if (a == 0) {  // the same draws in every arm
+            res.weight_kg[subject] = drawn.weight_kg;
+            std::copy(drawn.values.begin(), drawn.values.end(),
+                      res.parameters.begin() + static_cast<std::ptrdiff_t>(subject * np));
+          }
+        }
+        const std::lock_guard<std::mutex> g(lock);
+        scratch.write_rows(2 * a, first, count, antagonist.data());
+        scratch.write_rows(2 * a + 1, first, count, agonist.data());
+        done += count;
+        if (options.progress) options.progress(done, static_cast<std::uint64_t>(n * na));
+      } catch (...) {
+        const std::lock_guard<std::mutex> g(lock);
+        if (!error) error = std::current_exception();
+        failed = true;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  for (std::size_t a = 0; a < na; ++a) {
+    res.arms[a].antagonist_bands = bands(scratch, 2 * a, n, nt, res.percentiles);
+    res.arms[a].agonist_bands = bands(scratch, 2 * a + 1, n, nt, res.percentiles);
+    res.arms[a].outcomes = summarise_outcomes(res.arms[a].subjects);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+}  // namespace morsim::population
