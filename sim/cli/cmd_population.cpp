@@ -6,6 +6,9 @@
 #include "io/population_file.hpp"
 #include "population/population_runner.hpp"
 #include "population/population_summary.hpp"
+#if MORSIM_WITH_MPI
+#include "population/mpi_population.hpp"
+#endif
 
 namespace morsim::cli {
 
@@ -46,6 +49,9 @@ void add_population_command(CLI::App& app, int* exit_code) {
       population::PopulationOptions opt;
       opt.threads = args->threads;
       const population::PopulationResult r = population::run_population(ps, opt);
+#if MORSIM_WITH_MPI
+      if (!population::mpi_population_writer()) return kSuccess;  // rank 0 writes (mpirun)
+#endif
       PopulationWriteOptions w;
       w.force = args->force;
       w.command = "morsim population " + args->config;

@@ -11,6 +11,7 @@
 int main(int argc, char** argv) {
 #if MORSIM_WITH_MPI
   const morsim::cli::MpiSession mpi(&argc, &argv);  // MPI_Init / MPI_Finalize under mpirun
+  if (!mpi.allows(argc, argv)) return morsim::cli::kBadInput;
 #endif
   using namespace morsim::cli;
   CLI::App app{

@@ -17,6 +17,9 @@
 
 #include "population/occupancy_scratch.hpp"
 #include "population/percentiles.hpp"
+#if MORSIM_WITH_MPI
+#include "population/mpi_population.hpp"
+#endif
 
 namespace morsim::population {
 
@@ -44,6 +47,9 @@ std::vector<double> bands(OccupancyScratch& scratch, std::size_t series, std::si
   for (std::size_t t0 = 0; t0 < nt; t0 += step) {
     const std::size_t m = std::min(step, nt - t0);
     scratch.read_columns(series, t0, m, block.data());
+#if MORSIM_WITH_MPI
+    mpi_population_merge_columns(block.data(), series / 2, n, m);  // other ranks' subjects
+#endif
     for (std::size_t j = 0; j < m; ++j) {
       for (std::size_t s = 0; s < n; ++s) column[s] = block[s * m + j];
       const std::vector<double> p = percentiles_linear(column, q);
@@ -91,6 +97,9 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   std::size_t block = options.block;
   if (block == 0) block = std::clamp<std::size_t>(n / (4 * threads), 1, 256);
   const std::size_t blocks = (n + block - 1) / block;
+#if MORSIM_WITH_MPI
+  mpi_population_begin(blocks, block);
+#endif
 
   res.weight_kg.assign(n, std::numeric_limits<double>::quiet_NaN());
   res.parameters.assign(n * np, 0.0);
@@ -110,7 +119,11 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   const auto worker = [&] {
     std::vector<float> antagonist(block * nt), agonist(block * nt);
     for (;;) {
+#if MORSIM_WITH_MPI
+      const std::size_t unit = mpi_population_unit(next_unit++);  // this rank's units
+#else
       const std::size_t unit = next_unit++;
+#endif
       if (unit >= na * blocks || failed) return;
       const std::size_t a = unit / blocks, first = (unit % blocks) * block;
       const std::size_t count = std::min(block, n - first);
@@ -146,6 +159,9 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (std::thread& t : pool) t.join();
+#if MORSIM_WITH_MPI
+  mpi_population_share(res, n, np, error != nullptr);  // every rank's subjects to every rank
+#endif
   if (error) std::rethrow_exception(error);
 
   for (std::size_t a = 0; a < na; ++a) {

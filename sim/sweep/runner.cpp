@@ -13,6 +13,9 @@
 
 #include "sweep/evaluator.hpp"
 #include "sweep/sweep_file.hpp"
+#if MORSIM_WITH_MPI
+#include "sweep/mpi_runner.hpp"
+#endif
 
 namespace morsim::sweep {
 
@@ -28,6 +31,9 @@ struct Block {
 }  // namespace
 
 RunSummary run_sweep(const SweepSpec& sw, const std::string& output, const RunOptions& opt) {
+#if MORSIM_WITH_MPI
+  if (mpi_world_size() > 1) return run_sweep_mpi(sw, output, opt);  // under mpirun -np N > 1
+#endif
   const auto t_start = std::chrono::steady_clock::now();
   const unsigned threads =
       opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
