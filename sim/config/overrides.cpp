@@ -191,7 +191,12 @@ void apply_override_table(Context& ctx, OverrideTargets& targets, const toml::ta
 
 void apply_command_line_override(Context& ctx, OverrideTargets& targets, const std::string& text) {
   const std::size_t eq = text.find('=');
-  const OverrideOrigin origin{{"command line", 0}, text};
+  // Built member by member: GCC 12 warns (-Wmaybe-uninitialized, a false positive) on the
+  // nested aggregate initialiser of the two strings.
+  OverrideOrigin origin;
+  origin.where.file = "command line";
+  origin.where.line = 0;
+  origin.text = text;
   const auto trim = [](std::string s) {
     s.erase(0, s.find_first_not_of(" \t"));
     s.erase(s.find_last_not_of(" \t") + 1);
