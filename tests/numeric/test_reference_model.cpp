@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "config/load_scenario.hpp"
 #include "solver/arm_simulator.hpp"
 #include "solver/simulate.hpp"
 #include "support/ref_v1.hpp"
@@ -110,4 +111,28 @@ TEST_CASE("mass balance: dosed = in body + eliminated (ref-v1-oral)", "[referenc
   });
   INFO("max relative mass-balance error " << max_rel);
   CHECK(max_rel < 1e-6);
+}
+
+TEST_CASE("the ref-v1 configs simulate to the reference model built in code",
+          "[reference][config]") {
+  const std::pair<const char*, RefScenario> cases[] = {{"ref-v1-depot", RefScenario::kDepot},
+                                                       {"ref-v1-oral", RefScenario::kOral},
+                                                       {"ref-v1-control", RefScenario::kControl}};
+  for (const auto& [file, which] : cases) {
+    INFO(file);
+    const ScenarioSpec from_config =
+        load_scenario_file(std::string(MORSIM_SOURCE_DIR) + "/configs/reference/" + file + ".toml");
+    const ScenarioSpec in_code = ref_v1(which);
+    const Trajectory a = simulate(from_config).front();
+    const Trajectory b = simulate(in_code).front();
+    REQUIRE(a.t_h == b.t_h);
+    for (std::size_t k = 0; k < b.n_compounds(); ++k) {
+      const std::size_t ka = a.compound_index(b.compounds[k]);
+      for (std::size_t i = 0; i < b.n_times(); ++i) {
+        // Same equations and values, same solver: equal to round-off of the unit conversions.
+        CHECK(a.occ(i, ka) == Approx(b.occ(i, k)).margin(1e-9));
+        CHECK(a.plasma(i, ka) == Approx(b.plasma(i, k)).epsilon(1e-9).margin(1e-12));
+      }
+    }
+  }
 }
