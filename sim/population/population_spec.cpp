@@ -211,7 +211,7 @@ void read_variability(const Reader& r, const toml::table& root, PopulationSpec& 
   for (const toml::table* t : table_array(r, root, "variability")) {
     const std::string path = r.string(*t, "parameter", "variability", "", true);
     try {
-      ParameterTarget target(ps.scenario, path);
+      ModelParameter target(ps.scenario, path);
       Distribution d = read_distribution(r, *t, "variability", target.dimension(), {"parameter"});
       if (target.must_be_positive() && d.kind != Distribution::Kind::kLogNormal)
         d.min = std::max(d.min, 0.0);  // a normal draw below zero is redrawn

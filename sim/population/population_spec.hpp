@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
-#include "population/parameter_target.hpp"
+#include "params/model_parameter.hpp"
 
 namespace morsim::population {
 
@@ -33,7 +33,7 @@ struct Distribution {
 };
 
 struct Variability {
-  ParameterTarget target;
+  ModelParameter target;
   Distribution dist;
 };
 

@@ -3,10 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "model/scenario.hpp"
+#include "params/model_parameter.hpp"
 #include "units/units.hpp"
 
 namespace morsim::sweep {
@@ -35,21 +36,7 @@ class ParameterPath {
 
  private:
   enum class Kind {
-    kCentralVolume,
-    kClearance,
-    kElimination,
-    kKe0,
-    kBrainPartition,
-    kKon,
-    kKoff,
-    kKi,
-    kTau,
-    kMolarMass,
-    kBioavailability,
-    kPhaseFraction,
-    kPhaseLag,
-    kPhaseDuration,
-    kPhaseRate,
+    kModel,  // a compound or formulation parameter: model_
     kDoseAmount,
     kDoseTime,
     kDoseMissedLast,
@@ -57,9 +44,10 @@ class ParameterPath {
     kChallengeTime
   };
   std::string path_;
-  Kind kind_ = Kind::kKoff;
+  Kind kind_ = Kind::kModel;
   ExpectedDimension dim_;
-  std::size_t a_ = 0, b_ = 0;  // compound / formulation / arm index, phase / dose index
+  std::optional<ModelParameter> model_;
+  std::size_t a_ = 0, b_ = 0;  // arm index, dose index
 };
 
 // The path patterns accepted, for error messages and docs.

@@ -1,15 +1,22 @@
 // Path parsing against the scenario's compound, formulation and phase names.
-#include "population/parameter_target.hpp"
+#include "params/model_parameter.hpp"
 
 #include <cmath>
-#include <stdexcept>
-#include <vector>
 
-namespace morsim::population {
+namespace morsim {
 
 namespace {
 
-std::vector<std::string> split_dots(const std::string& s) {
+[[noreturn]] void unknown(const std::string& path, const std::string& why,
+                          const ModelParameterRules& rules) {
+  throw UnknownModelParameter(
+      "unknown parameter '" + path + "': " + why + " (allowed: " + allowed_model_paths(rules) + ")",
+      why);
+}
+
+}  // namespace
+
+std::vector<std::string> split_parameter_path(const std::string& s) {
   std::vector<std::string> out;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= s.size(); ++i)
@@ -20,25 +27,22 @@ std::vector<std::string> split_dots(const std::string& s) {
   return out;
 }
 
-[[noreturn]] void unknown(const std::string& path, const std::string& why) {
-  throw std::invalid_argument("unknown parameter '" + path + "': " + why +
-                              " (allowed: " + allowed_population_paths() + ")");
-}
-
-}  // namespace
-
-std::string allowed_population_paths() {
-  return "<compound>.{central_volume, clearance, k_elim, ke0, brain_partition, kon, koff, ki, "
-         "tau}, <formulation>.bioavailability, <formulation>.<phase>.{fraction, lag, duration, "
+std::string allowed_model_paths(const ModelParameterRules& rules) {
+  return std::string(
+             "<compound>.{central_volume, clearance, k_elim, ke0, brain_partition, kon, "
+             "koff, ki, tau") +
+         (rules.molar_mass ? ", molar_mass" : "") +
+         "}, <formulation>.bioavailability, <formulation>.<phase>.{fraction, lag, duration, "
          "rate}";
 }
 
-ParameterTarget::ParameterTarget(const ScenarioSpec& spec, const std::string& path)
-    : path_(path), dim_(dim::dimensionless()) {
-  const std::vector<std::string> p = split_dots(path);
+ModelParameter::ModelParameter(const ScenarioSpec& spec, const std::string& path,
+                               const ModelParameterRules& rules)
+    : path_(path), dim_(dim::dimensionless()), keep_chain_ratios_(rules.rate_keeps_chain_ratios) {
+  const std::vector<std::string> p = split_parameter_path(path);
   for (std::size_t c = 0; c < spec.compounds.size(); ++c) {
     if (spec.compounds[c].name != p[0]) continue;
-    if (p.size() != 2) unknown(path, "compound paths are <compound>.<parameter>");
+    if (p.size() != 2) unknown(path, "compound paths are <compound>.<parameter>", rules);
     a_ = c;
     const std::string& k = p[1];
     if (k == "central_volume")
@@ -59,12 +63,14 @@ ParameterTarget::ParameterTarget(const ScenarioSpec& spec, const std::string& pa
       kind_ = Kind::kKi, dim_ = dim::concentration();
     else if (k == "tau")
       kind_ = Kind::kTau;
+    else if (k == "molar_mass" && rules.molar_mass)
+      kind_ = Kind::kMolarMass, dim_ = dim::molar_mass();
     else
-      unknown(path, "compound '" + p[0] + "' has no parameter '" + k + "'");
+      unknown(path, "compound '" + p[0] + "' has no parameter '" + k + "'", rules);
     const bool binding =
         kind_ == Kind::kKon || kind_ == Kind::kKoff || kind_ == Kind::kKi || kind_ == Kind::kTau;
-    if (binding && !spec.compounds[c].binds_receptor)
-      unknown(path, "'" + p[0] + "' does not bind the receptor");
+    if (binding && rules.binding_needs_receptor && !spec.compounds[c].binds_receptor)
+      unknown(path, "'" + p[0] + "' does not bind the receptor", rules);
     return;
   }
   for (std::size_t f = 0; f < spec.formulations.size(); ++f) {
@@ -75,12 +81,13 @@ ParameterTarget::ParameterTarget(const ScenarioSpec& spec, const std::string& pa
       kind_ = Kind::kBioavailability;
       return;
     }
-    if (p.size() != 3) unknown(path, "formulation paths are <formulation>.<phase>.<parameter>");
+    if (p.size() != 3)
+      unknown(path, "formulation paths are <formulation>.<phase>.<parameter>", rules);
     std::size_t ph = form.phases.size();
     for (std::size_t i = 0; i < form.phases.size(); ++i)
       if (form.phases[i].name == p[1]) ph = i;
     if (ph == form.phases.size())
-      unknown(path, "formulation '" + p[0] + "' has no phase '" + p[1] + "'");
+      unknown(path, "formulation '" + p[0] + "' has no phase '" + p[1] + "'", rules);
     b_ = ph;
     if (p[2] == "fraction") {
       kind_ = Kind::kPhaseFraction;
@@ -90,17 +97,17 @@ ParameterTarget::ParameterTarget(const ScenarioSpec& spec, const std::string& pa
       kind_ = Kind::kPhaseDuration, dim_ = dim::time();
     } else if (p[2] == "rate") {
       if (form.phases[ph].transit_rates_per_h.empty())
-        unknown(path, "phase '" + p[1] + "' has no transit compartment");
+        unknown(path, "phase '" + p[1] + "' has no transit compartment", rules);
       kind_ = Kind::kPhaseRate, dim_ = dim::rate();
     } else {
-      unknown(path, "a phase has fraction, lag, duration, rate");
+      unknown(path, "a phase has fraction, lag, duration, rate", rules);
     }
     return;
   }
-  unknown(path, "no compound or formulation '" + p[0] + "' in the scenario");
+  unknown(path, "no compound or formulation '" + p[0] + "' in the scenario", rules);
 }
 
-double ParameterTarget::get(const ScenarioSpec& spec) const {
+double ModelParameter::get(const ScenarioSpec& spec) const {
   switch (kind_) {
     case Kind::kCentralVolume:
       return spec.compounds[a_].central_volume_L;
@@ -120,6 +127,8 @@ double ParameterTarget::get(const ScenarioSpec& spec) const {
       return spec.compounds[a_].binding.kd_nM();
     case Kind::kTau:
       return spec.compounds[a_].binding.tau;
+    case Kind::kMolarMass:
+      return spec.compounds[a_].molar_mass_g_per_mol;
     case Kind::kBioavailability:
       return spec.formulations[a_].bioavailability;
     case Kind::kPhaseFraction:
@@ -134,8 +143,8 @@ double ParameterTarget::get(const ScenarioSpec& spec) const {
   return 0.0;
 }
 
-void ParameterTarget::set(ScenarioSpec& spec, double value) const {
-  Compound* c = kind_ <= Kind::kTau ? &spec.compounds[a_] : nullptr;
+void ModelParameter::set(ScenarioSpec& spec, double value) const {
+  Compound* c = kind_ <= Kind::kMolarMass ? &spec.compounds[a_] : nullptr;
   switch (kind_) {
     case Kind::kCentralVolume:
       c->central_volume_L = value;
@@ -164,6 +173,9 @@ void ParameterTarget::set(ScenarioSpec& spec, double value) const {
     case Kind::kTau:
       c->binding.tau = value;
       break;
+    case Kind::kMolarMass:
+      c->molar_mass_g_per_mol = value;
+      break;
     case Kind::kBioavailability:
       spec.formulations[a_].bioavailability = value;
       break;
@@ -176,24 +188,28 @@ void ParameterTarget::set(ScenarioSpec& spec, double value) const {
     case Kind::kPhaseDuration:
       spec.formulations[a_].phases[b_].duration_h = value;
       break;
-    case Kind::kPhaseRate: {  // the chain's rates keep their ratios to the first
+    case Kind::kPhaseRate: {
       std::vector<double>& rates = spec.formulations[a_].phases[b_].transit_rates_per_h;
-      const double factor = value / rates.front();
-      for (double& k : rates) k *= factor;
+      if (keep_chain_ratios_) {  // the chain's rates keep their ratios to the first
+        const double factor = value / rates.front();
+        for (double& k : rates) k *= factor;
+      } else {  // the phase's release rate as one number
+        for (double& k : rates) k = value;
+      }
       break;
     }
   }
 }
 
-int ParameterTarget::apply_order() const {
+int ModelParameter::apply_order() const {
   if (kind_ == Kind::kCentralVolume) return 0;
   if (kind_ == Kind::kClearance) return 1;
   return 2;
 }
 
-bool ParameterTarget::must_be_positive() const {
+bool ModelParameter::must_be_positive() const {
   return kind_ != Kind::kPhaseLag && kind_ != Kind::kPhaseFraction &&
          kind_ != Kind::kPhaseDuration && kind_ != Kind::kTau;
 }
 
-}  // namespace morsim::population
+}  // namespace morsim
