@@ -5,11 +5,11 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "config/load_scenario.hpp"
@@ -24,11 +24,30 @@ const std::vector<std::string> kPopulationTables{"population", "variability", "c
                                                  "weight",     "adherence",   "heroin"};
 
 // A table header line ([name], [[name]], [name.sub]); rows of a matrix ("[0.5, 1]") are not.
+// Scanned by hand: GCC 12 warns (-Wmaybe-uninitialized, a false positive) inside std::regex.
 bool header_name(const std::string& line, std::string& name) {
-  static const std::regex re(R"(^\s*\[\[?\s*([A-Za-z_][A-Za-z0-9_-]*)[^\]]*\]\]?\s*(#.*)?$)");
-  std::smatch m;
-  if (!std::regex_match(line, m, re)) return false;
-  name = m[1];
+  const auto is_start = [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+  };
+  const auto is_part = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  };
+  std::size_t i = line.find_first_not_of(" \t");
+  if (i == std::string::npos || line[i] != '[') return false;
+  ++i;
+  if (i < line.size() && line[i] == '[') ++i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i >= line.size() || !is_start(line[i])) return false;
+  const std::size_t begin = i;
+  while (i < line.size() && is_part(line[i])) ++i;
+  const std::size_t end = i;
+  const std::size_t close = line.find(']', i);
+  if (close == std::string::npos) return false;
+  i = close + 1;
+  if (i < line.size() && line[i] == ']') ++i;
+  const std::size_t rest = line.find_first_not_of(" \t", i);
+  if (rest != std::string::npos && line[rest] != '#') return false;
+  name = line.substr(begin, end - begin);
   return true;
 }
 
