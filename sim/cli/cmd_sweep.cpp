@@ -11,6 +11,9 @@
 #include "cli/commands.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/sweep_file.hpp"
+#if MORSIM_WITH_MPI
+#include "sweep/mpi_runner.hpp"
+#endif
 #include "sweep/sweep_spec.hpp"
 
 namespace morsim::cli {
@@ -127,7 +130,11 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
                   << " scenarios; " << args->output << " is valid; continue with --resume\n";
         return kRunFailure;
       }
-      if (!args->quiet)
+      bool report = !args->quiet;
+#if MORSIM_WITH_MPI
+      report = report && sweep::mpi_world_rank() == 0;  // every rank holds the same summary
+#endif
+      if (report)
         std::cerr << "morsim sweep: " << s.done << " scenarios (" << s.failed << " failed) in "
                   << s.seconds << " s -> " << args->output << "\n";
       return kSuccess;
