@@ -27,18 +27,14 @@
 #include "model/errors.hpp"
 #include "sweep/evaluator.hpp"
 #include "sweep/mpi_sweep_file.hpp"
+#include "sweep/result_block.hpp"
 #include "sweep/sweep_file.hpp"
 
 namespace morsim::sweep {
 
 namespace {
 
-struct Block {
-  std::uint64_t start = 0, count = 0;
-  std::vector<double> params, metrics, traj;
-  std::vector<std::int8_t> status;
-  std::vector<ScenarioError> errors;
-};
+using Block = ResultBlock;
 
 // Rank 0's failure message to every rank (collective); throws on all ranks when non-empty.
 void agree_on_failure(const std::string& message, int rank) {
@@ -216,22 +212,8 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
         pos = next_claim++;
         started += std::min(bs, n - mine[pos] * bs);
       }
-      Block blk;
-      blk.start = mine[pos] * bs;
-      blk.count = std::min(bs, n - blk.start);
-      blk.params.resize(blk.count * np);
-      blk.metrics.resize(blk.count * nm);
-      blk.traj.resize(blk.count * nt);
-      blk.status.assign(blk.count, kDone);
-      for (std::uint64_t i = 0; i < blk.count; ++i) {
-        try {
-          ev.evaluate(blk.start + i, &blk.params[i * np], &blk.metrics[i * nm], &blk.traj[i * nt]);
-        } catch (const std::exception& e) {
-          blk.status[i] = kFailed;
-          std::fill_n(&blk.metrics[i * nm], nm, std::numeric_limits<double>::quiet_NaN());
-          blk.errors.push_back({blk.start + i, e.what()});
-        }
-      }
+      const std::uint64_t start = mine[pos] * bs;
+      Block blk = evaluate_block(ev, start, std::min(bs, n - start), np, nm, nt);
       std::lock_guard<std::mutex> lk(mu);
       ready.emplace(pos, std::move(blk));
       cv_done.notify_one();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sweep/evaluator.hpp"
+#include "sweep/result_block.hpp"
 #include "sweep/sweep_file.hpp"
 #if MORSIM_WITH_MPI
 #include "sweep/mpi_runner.hpp"
@@ -21,12 +22,7 @@ namespace morsim::sweep {
 
 namespace {
 
-struct Block {
-  std::uint64_t start = 0, count = 0;
-  std::vector<double> params, metrics, traj;
-  std::vector<std::int8_t> status;
-  std::vector<ScenarioError> errors;
-};
+using Block = ResultBlock;
 
 }  // namespace
 
@@ -90,22 +86,8 @@ RunSummary run_sweep(const SweepSpec& sw, const std::string& output, const RunOp
         pos = next_claim++;
         started += std::min(bs, n - blocks[pos] * bs);
       }
-      Block blk;
-      blk.start = blocks[pos] * bs;
-      blk.count = std::min(bs, n - blk.start);
-      blk.params.resize(blk.count * np);
-      blk.metrics.resize(blk.count * nm);
-      blk.traj.resize(blk.count * nt);
-      blk.status.assign(blk.count, kDone);
-      for (std::uint64_t i = 0; i < blk.count; ++i) {
-        try {
-          ev.evaluate(blk.start + i, &blk.params[i * np], &blk.metrics[i * nm], &blk.traj[i * nt]);
-        } catch (const std::exception& e) {
-          blk.status[i] = kFailed;
-          std::fill_n(&blk.metrics[i * nm], nm, std::numeric_limits<double>::quiet_NaN());
-          blk.errors.push_back({blk.start + i, e.what()});
-        }
-      }
+      const std::uint64_t start = blocks[pos] * bs;
+      Block blk = evaluate_block(ev, start, std::min(bs, n - start), np, nm, nt);
       std::lock_guard<std::mutex> lk(mu);
       ready.emplace(pos, std::move(blk));
       cv_done.notify_one();
