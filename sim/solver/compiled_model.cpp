@@ -133,6 +133,13 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < n; ++i)
       if (a_dense_(i, j) != 0.0) a_.push_back({i, j, a_dense_(i, j)});
+  for (const Triplet& t : a_) jacobian_nonzeros_.emplace_back(t.row, t.col);
+  if (mode_ == BindingMode::kKinetic)
+    for (std::size_t i = 0; i < ligand_occ_.size(); ++i) {
+      // Association depends on the brain concentration and on the free receptor.
+      jacobian_nonzeros_.emplace_back(ligand_occ_[i], ligand_brain_[i]);
+      for (int oj : ligand_occ_) jacobian_nonzeros_.emplace_back(ligand_occ_[i], oj);
+    }
 }
 
 void CompiledModel::add_rate(int to, int from, double rate) {

@@ -63,6 +63,8 @@ class CompiledModel {
   void rhs(const Eigen::VectorXd& x, const Eigen::VectorXd& u, Eigen::VectorXd& dxdt) const;
   // df/dx; A plus the binding block.
   void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& jac) const;
+  // (row, col) of every entry of the Jacobian that can be nonzero, whatever the state.
+  const std::vector<std::pair<int, int>>& jacobian_nonzeros() const { return jacobian_nonzeros_; }
   // The constant linear part (PK and brain equilibration).
   const Eigen::MatrixXd& linear_matrix() const { return a_dense_; }
 
@@ -87,6 +89,7 @@ class CompiledModel {
   };
   std::vector<Triplet> a_;  // sparse A, for the right-hand side
   Eigen::MatrixXd a_dense_;
+  std::vector<std::pair<int, int>> jacobian_nonzeros_;
   BindingMode mode_;
   double transducer_slope_;
   int eliminated_ = -1;

@@ -2,15 +2,16 @@
 //
 // odeint's own rosenbrock4 is tied to uBLAS; this keeps its method and coefficients
 // (Hairer & Wanner, Solving ODEs II, 1996, section IV.7) but stores the 18-state system in
-// Eigen and factorises W = I/(gamma h) - J with a small partial-pivot LU (small_lu.hpp). Within a
+// Eigen and factorises W = I/(gamma h) - J block by block along the model's one-way flow of drug
+// (block_triangular_lu.hpp). Within a
 // segment the system is autonomous (inputs are constant), so the df/dt terms vanish.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include "model/errors.hpp"
+#include "solver/block_triangular_lu.hpp"
 #include "solver/integrator.hpp"
-#include "solver/small_lu.hpp"
 
 namespace morsim {
 namespace {
@@ -62,6 +63,10 @@ class Rosenbrock4Integrator final : public Integrator {
     using C = Rodas4Coefficients;
     double t = t0;
     ++stats_.segments;
+    if (!lu_.analysed() || analysed_pattern_ != sys.model->jacobian_nonzeros()) {
+      analysed_pattern_ = sys.model->jacobian_nonzeros();
+      lu_.analyse(x.size(), analysed_pattern_);
+    }
     const double max_step = opt_.max_step_h > 0.0 ? opt_.max_step_h : t1 - t0;
     while (t < t1) {
       double h = std::min(h_, max_step);
@@ -169,7 +174,8 @@ class Rosenbrock4Integrator final : public Integrator {
   Eigen::VectorXd atol_;
   Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
   Eigen::MatrixXd jac_, w_;
-  SmallLu lu_;
+  BlockTriangularLu lu_;
+  std::vector<std::pair<int, int>> analysed_pattern_;
 };
 
 }  // namespace

@@ -1,0 +1,60 @@
+// LU of the Rosenbrock iteration matrix W = I/(gamma h) - J that follows the model's structure.
+//
+// Drug flows one way through a morsim model: gut -> plasma -> metabolite -> brain -> receptor,
+// and nothing flows back from the receptor to the plasma. Ordered along that flow, J is block
+// lower triangular: its diagonal blocks are the strongly connected parts (a central compartment
+// with its peripherals, the receptor's occupancy states), mostly of size 1. Factorising only
+// those blocks and solving by forward substitution over the blocks costs a few hundred flops
+// instead of the ~n^3/3 of a dense LU, with the same result (pivoting within each block, as
+// the sparse solver KLU does after its block triangular form; Davis & Palamadai Natarajan,
+// ACM TOMS 37, 2010). A model that is one big block gets an ordinary dense LU.
+#pragma once
+
+#include <Eigen/Dense>
+#include <utility>
+#include <vector>
+
+namespace morsim {
+
+class BlockTriangularLu {
+ public:
+  // `nonzeros` lists (row, col) of every entry of J that can be nonzero, in any order; the
+  // diagonal is assumed. Must be called before compute().
+  void analyse(Eigen::Index n, const std::vector<std::pair<int, int>>& nonzeros);
+  bool analysed() const { return n_ > 0; }
+
+  // Factorises the diagonal blocks of `w` (n x n) and keeps its coupling entries; entries of w
+  // outside the analysed pattern are ignored. Returns false if w is singular.
+  bool compute(const Eigen::MatrixXd& w);
+
+  // x = W^-1 b. x may be b.
+  void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;
+
+  std::size_t block_count() const { return blocks_.size(); }
+  int largest_block() const;
+  // States in the order they are solved (each block after every block it depends on).
+  const std::vector<int>& solve_order() const { return order_; }
+
+ private:
+  struct Block {
+    int begin = 0;  // first position in order_
+    int size = 0;
+    std::size_t lu_offset = 0;  // start of the block's LU in lu_ (size x size, column-major)
+    std::size_t coupling_begin = 0, coupling_end = 0;
+  };
+  // w(row, col) with col in an earlier block; `local_row` is the row's index inside its block.
+  struct Coupling {
+    int local_row = 0, row = 0, col = 0;
+    double value = 0.0;
+  };
+
+  Eigen::Index n_ = 0;
+  std::vector<int> order_;
+  std::vector<Block> blocks_;
+  std::vector<Coupling> couplings_;
+  std::vector<double> lu_;
+  std::vector<int> piv_;  // per position in order_: the pivot row within the block
+  mutable std::vector<double> work_;
+};
+
+}  // namespace morsim
