@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     // Solver work of the first few subjects, per arm.
     const ParameterSampler sampler(ps);
     for (std::size_t a : ps.arms) {
-      long steps = 0, segments = 0;
+      long steps = 0, rejected = 0, segments = 0;
       const int probe = 20;
       const auto t0 = std::chrono::steady_clock::now();
       for (int s = 0; s < probe; ++s) {
@@ -51,15 +51,16 @@ int main(int argc, char** argv) {
         std::vector<float> ant(band_times(ps).size()), ago(ant.size());
         const Trajectory tr = ArmSimulator(spec).simulate(arm, band_times(ps));
         steps += tr.stats.steps;
+        rejected += tr.stats.rejected_steps;
         segments += tr.stats.segments;
       }
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       std::printf(
-          "arm %-10s %7.0f steps, %5.0f segments, %6.2f ms per subject (1 thread, band "
-          "grid only)\n",
+          "arm %-10s %7.0f steps (%4.0f rejected), %5.0f segments, %6.2f ms per subject (1 "
+          "thread, band grid only)\n",
           ps.scenario.arms[a].name.c_str(), static_cast<double>(steps) / probe,
-          static_cast<double>(segments) / probe, ms / probe);
+          static_cast<double>(rejected) / probe, static_cast<double>(segments) / probe, ms / probe);
     }
 
     if (probe_only) return 0;

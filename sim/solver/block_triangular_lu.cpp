@@ -114,16 +114,17 @@ int BlockTriangularLu::largest_block() const {
   return m;
 }
 
-bool BlockTriangularLu::compute(const Eigen::MatrixXd& w) {
+bool BlockTriangularLu::compute_shifted(const Eigen::MatrixXd& w, double shift, double scale) {
   if (w.rows() != n_ || w.cols() != n_)
     throw std::invalid_argument("BlockTriangularLu: matrix size differs from the analysed one");
-  for (Coupling& c : couplings_) c.value = w(c.row, c.col);
+  for (Coupling& c : couplings_) c.value = scale * w(c.row, c.col);
   for (const Block& b : blocks_) {
     const int s = b.size;
     double* m = lu_.data() + b.lu_offset;
     const int* idx = order_.data() + b.begin;
     for (int j = 0; j < s; ++j)
-      for (int i = 0; i < s; ++i) m[i + j * s] = w(idx[i], idx[j]);
+      for (int i = 0; i < s; ++i) m[i + j * s] = scale * w(idx[i], idx[j]);
+    for (int k = 0; k < s; ++k) m[k + k * s] += shift;
     // Partial-pivot LU of the block (Golub & Van Loan, Algorithm 3.4.1).
     for (int k = 0; k < s; ++k) {
       int p = k;
@@ -150,19 +151,28 @@ bool BlockTriangularLu::compute(const Eigen::MatrixXd& w) {
 
 void BlockTriangularLu::solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const {
   if (x.size() != n_) x.resize(n_);
+  // Raw pointers: the compiler may then keep the tables in registers across the stores to x.
+  const double* bp = b.data();
+  double* xp = x.data();
+  const Coupling* cp = couplings_.data();
+  const int* order = order_.data();
+  const double* lu = lu_.data();
+  double* r = work_.data();
   for (const Block& blk : blocks_) {
     const int s = blk.size;
-    const int* idx = order_.data() + blk.begin;
-    double* r = work_.data();
-    for (int a = 0; a < s; ++a) r[a] = b[idx[a]];
-    // Earlier blocks are solved already; x of this block is not written yet, so b may be x.
-    for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
-      r[couplings_[c].local_row] -= couplings_[c].value * x[couplings_[c].col];
-    const double* m = lu_.data() + blk.lu_offset;
+    const int* idx = order + blk.begin;
+    const double* m = lu + blk.lu_offset;
+    // Earlier blocks are solved already and x of this block is not written yet: b may be x.
     if (s == 1) {  // most blocks: one compartment
-      x[idx[0]] = r[0] * m[0];
+      double r0 = bp[idx[0]];
+      for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
+        r0 -= cp[c].value * xp[cp[c].col];
+      xp[idx[0]] = r0 * m[0];
       continue;
     }
+    for (int a = 0; a < s; ++a) r[a] = bp[idx[a]];
+    for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
+      r[cp[c].local_row] -= cp[c].value * xp[cp[c].col];
     const int* piv = piv_.data() + blk.begin;
     for (int k = 0; k < s; ++k)
       if (piv[k] != k) std::swap(r[k], r[piv[k]]);
@@ -175,7 +185,7 @@ void BlockTriangularLu::solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) cons
       const double rj = r[j];
       for (int i = 0; i < j; ++i) r[i] -= m[i + j * s] * rj;
     }
-    for (int a = 0; a < s; ++a) x[idx[a]] = r[a];
+    for (int a = 0; a < s; ++a) xp[idx[a]] = r[a];
   }
 }
 

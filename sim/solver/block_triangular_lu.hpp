@@ -25,7 +25,11 @@ class BlockTriangularLu {
 
   // Factorises the diagonal blocks of `w` (n x n) and keeps its coupling entries; entries of w
   // outside the analysed pattern are ignored. Returns false if w is singular.
-  bool compute(const Eigen::MatrixXd& w);
+  // (compute(w) is compute_shifted(w, 0, 1).)
+  bool compute(const Eigen::MatrixXd& w) { return compute_shifted(w, 0.0, 1.0); }
+  // Factorises W = shift I + scale J from J directly, touching only the analysed entries (the
+  // Rosenbrock stages need W = I/(gamma h) - J for a new h after every rejected step).
+  bool compute_shifted(const Eigen::MatrixXd& j, double shift, double scale = -1.0);
 
   // x = W^-1 b. x may be b.
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;

@@ -53,7 +53,6 @@ class Rosenbrock4Integrator final : public Integrator {
          {&f_, &rhs_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_, &xs_})
       v->resize(m);
     jac_.resize(m, m);
-    w_.resize(m, m);
   }
 
   void restart_step(double h) override { h_ = h; }
@@ -81,9 +80,7 @@ class Rosenbrock4Integrator final : public Integrator {
       ++stats_.rhs_evaluations;
       for (;;) {
         const double inv_h = 1.0 / h;
-        w_ = -jac_;
-        w_.diagonal().array() += inv_h / C::gamma;
-        if (!lu_.compute(w_)) fail(t, x, "singular iteration matrix");
+        if (!lu_.compute_shifted(jac_, inv_h / C::gamma)) fail(t, x, "singular iteration matrix");
 
         // Right-hand sides are built in rhs_ first: solving straight from an expression
         // would make Eigen allocate a temporary for every stage.
@@ -173,7 +170,7 @@ class Rosenbrock4Integrator final : public Integrator {
   double h_;
   Eigen::VectorXd atol_;
   Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
-  Eigen::MatrixXd jac_, w_;
+  Eigen::MatrixXd jac_;
   BlockTriangularLu lu_;
   std::vector<std::pair<int, int>> analysed_pattern_;
 };
