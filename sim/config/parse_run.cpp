@@ -116,7 +116,7 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
   const toml::table* t = table_at(ctx, root, "solver", "solver");
   if (!t) return s;
   check_keys(ctx, *t, "solver",
-             {"method", "rtol", "atol", "max_step", "initial_step", "max_steps"});
+             {"method", "rtol", "atol", "atol_occupancy", "max_step", "initial_step", "max_steps"});
   if (const toml::node* m = t->get("method")) {
     const std::string method = read_string(ctx, *m, "solver.method");
     if (method == "rosenbrock4")
@@ -132,6 +132,16 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
     s.rtol = read_quantity(ctx, *n, "solver.rtol", "", dim::dimensionless(), Range::kPositive);
   if (const toml::node* n = t->get("atol"))
     s.atol = read_quantity(ctx, *n, "solver.atol", "", dim::dimensionless(), Range::kPositive);
+  if (const toml::node* n = t->get("atol_occupancy")) {
+    s.atol_occupancy =
+        read_quantity(ctx, *n, "solver.atol_occupancy", "", dim::dimensionless(), Range::kPositive);
+    if (s.atol_occupancy >= 1.0)
+      fail(ctx, *n, "solver.atol_occupancy",
+           "must be below 1 (a fraction of receptors, e.g. 1e-5)");
+    if (s.method == SolverMethod::kDopri5)
+      fail(ctx, *n, "solver.atol_occupancy",
+           "needs method = \"rosenbrock4\" (dopri5 holds every state to the one `atol`)");
+  }
   if (const toml::node* n = t->get("max_step"))
     s.max_step_h = read_quantity(ctx, *n, "solver.max_step", "", dim::time(), Range::kNonNegative);
   if (const toml::node* n = t->get("initial_step"))

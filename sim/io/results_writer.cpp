@@ -90,6 +90,7 @@ void write_root_attributes(hid_t file, const ScenarioSpec& spec, const WriteOpti
   write_attr(file, "solver", method_name(spec.solver.method));
   write_attr(file, "rtol", spec.solver.rtol);
   write_attr(file, "atol", spec.solver.atol);
+  write_attr(file, "atol_occupancy", spec.solver.atol_occupancy);
   write_attr(file, "binding_mode", binding_mode_name(spec.receptor.mode));
   for (const auto& [key, value] : opts.extra_attributes) {
     if (key.empty() || H5Aexists(file, key.c_str()) > 0)

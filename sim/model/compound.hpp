@@ -22,8 +22,8 @@ struct MetaboliteLink {
 struct Binding {
   double kon_per_nM_n_per_h = 0.0;  // association, unit nM^-n h^-1 (n = hill_n)
   double koff_per_h = 0.0;          // dissociation
-  double hill_n = 1.0;              // exponent on the ligand concentration (Mann 2022); 1 = mass action
-  double tau = 0.0;                 // operational efficacy (Black-Leff); 0 = neutral antagonist
+  double hill_n = 1.0;  // exponent on the ligand concentration (Mann 2022); 1 = mass action
+  double tau = 0.0;     // operational efficacy (Black-Leff); 0 = neutral antagonist
   // Equilibrium dissociation constant: K^n = koff / kon.
   double kd_nM() const;
 };
@@ -35,9 +35,9 @@ struct Compound {
   double k_elim_per_h = 0.0;          // first-order loss from central (metabolism + excretion)
   std::vector<PeripheralCompartment> peripherals;
   std::vector<MetaboliteLink> metabolites;  // fractions of k_elim flux; their sum <= 1
-  double ke0_per_h = 0.0;             // brain (effect-site) equilibration; 0 = no brain link
-  double brain_partition = 1.0;       // brain/plasma ratio at equilibrium (Kp)
-  bool binds_receptor = false;        // true: has a brain state and occupies the receptor
+  double ke0_per_h = 0.0;                   // brain (effect-site) equilibration; 0 = no brain link
+  double brain_partition = 1.0;             // brain/plasma ratio at equilibrium (Kp)
+  bool binds_receptor = false;              // true: has a brain state and occupies the receptor
   Binding binding;
 
   bool is_agonist() const { return binds_receptor && binding.tau > 0.0; }

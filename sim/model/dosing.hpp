@@ -14,12 +14,12 @@ struct DoseDelay {
 
 // One line of a dosing schedule: a dose at time_h, repeated addl more times every ii_h.
 struct DoseRecord {
-  std::string formulation;   // name of a Formulation
-  double amount_mg = 0.0;    // of the dosed form, > 0
-  double time_h = 0.0;       // first dose, >= 0
-  int addl = 0;              // additional doses after the first
-  double ii_h = 0.0;         // interdose interval, > 0 when addl > 0 or steady_state
-  double duration_h = -1.0;  // zero-order input duration overriding the formulation's; < 0 = keep
+  std::string formulation;    // name of a Formulation
+  double amount_mg = 0.0;     // of the dosed form, > 0
+  double time_h = 0.0;        // first dose, >= 0
+  int addl = 0;               // additional doses after the first
+  double ii_h = 0.0;          // interdose interval, > 0 when addl > 0 or steady_state
+  double duration_h = -1.0;   // zero-order input duration overriding the formulation's; < 0 = keep
   bool steady_state = false;  // start at the periodic steady state of (amount, ii_h)
   std::vector<int> missed;    // 0-based indices of doses not taken
   std::vector<DoseDelay> delays;

@@ -29,6 +29,12 @@ struct SolverOptions {
   // to atol x its volume in L), and as a fraction for occupancies (rosenbrock4; dopri5 applies
   // it to every state as it is).
   double atol = 1e-9;
+  // > 0: the absolute tolerance of every state that can reach the receptor, as a fraction of
+  // receptors: an amount or concentration is held to atol_occupancy x the level at which it
+  // would occupy half of the free receptors (Kd in the brain, Kd V / Kp in plasma, through
+  // metabolites and bioavailability for parents and depots). States that cannot reach the
+  // receptor keep `atol`. rosenbrock4 only. 0 = off.
+  double atol_occupancy = 0.0;
   double max_step_h = 0.0;  // 0 = unlimited
   double initial_step_h = 1e-3;
   long max_steps = 5'000'000;  // per simulation, across all segments

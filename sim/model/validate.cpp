@@ -196,6 +196,12 @@ void validate(const ScenarioSpec& spec) {
   positive("output: step", g.dt_h);
   positive("solver: rtol", spec.solver.rtol);
   positive("solver: atol", spec.solver.atol);
+  non_negative("solver: atol_occupancy", spec.solver.atol_occupancy);
+  if (spec.solver.atol_occupancy >= 1.0)
+    fail("solver: atol_occupancy",
+         "must be below 1 (a fraction of receptors), got " + num(spec.solver.atol_occupancy));
+  if (spec.solver.atol_occupancy > 0.0 && spec.solver.method == SolverMethod::kDopri5)
+    fail("solver: atol_occupancy", "needs the rosenbrock4 method (dopri5 has one atol)");
   non_negative("solver: max_step", spec.solver.max_step_h);
   if (spec.arms.empty()) fail("scenario", "has no arm");
   for (const Arm& a : spec.arms)

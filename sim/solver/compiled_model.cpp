@@ -2,6 +2,8 @@
 #include "solver/compiled_model.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 
 #include "binding/competitive_binding.hpp"
@@ -78,6 +80,30 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
   const int n = static_cast<int>(names_.size());
   a_dense_ = Eigen::MatrixXd::Zero(n, n);
 
+  // Half-occupancy levels: for each compound the amount (nmol) that, all in plasma and at brain
+  // equilibrium, would occupy half of the free receptors itself or through its metabolites.
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  std::vector<double> half_amount(spec.compounds.size(), kNever);
+  for (std::size_t pass = 0; pass < spec.compounds.size(); ++pass)  // relaxation along links
+    for (std::size_t k = 0; k < spec.compounds.size(); ++k) {
+      const Compound& c = spec.compounds[k];
+      double level =
+          c.binds_receptor ? c.binding.kd_nM() * c.central_volume_L / c.brain_partition : kNever;
+      for (const MetaboliteLink& m : c.metabolites)
+        if (m.fraction > 0.0)
+          level = std::min(level, half_amount[compound_index(m.metabolite, c.name)] / m.fraction);
+      half_amount[k] = level;
+    }
+  half_occupancy_.assign(static_cast<std::size_t>(n), kNever);
+  for (std::size_t k = 0; k < spec.compounds.size(); ++k) {
+    const CompoundStates& s = compounds_[k];
+    half_occupancy_[static_cast<std::size_t>(s.central)] = half_amount[k];
+    for (int p : s.peripherals) half_occupancy_[static_cast<std::size_t>(p)] = half_amount[k];
+    if (s.binder >= 0)
+      half_occupancy_[static_cast<std::size_t>(s.brain)] = spec.compounds[k].binding.kd_nM();
+    if (s.occupancy >= 0) half_occupancy_[static_cast<std::size_t>(s.occupancy)] = 1.0;
+  }
+
   for (std::size_t k = 0; k < spec.compounds.size(); ++k) {
     const Compound& c = spec.compounds[k];
     const CompoundStates& s = compounds_[k];
@@ -117,6 +143,12 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
     for (std::size_t p = 0; p < form.phases.size(); ++p) {
       const std::vector<int>& chain = chains[f][p];
       const std::vector<double>& rates = form.phases[p].transit_rates_per_h;
+      double chain_level = kNever;  // a depot amount matters through what it releases
+      for (const InputTarget& t : exit)
+        if (t.factor > 0.0)
+          chain_level =
+              std::min(chain_level, half_occupancy_[static_cast<std::size_t>(t.state)] / t.factor);
+      for (int q : chain) half_occupancy_[static_cast<std::size_t>(q)] = chain_level;
       if (chain.empty()) {
         inputs_[f][p] = exit;
         continue;
@@ -140,6 +172,15 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
       jacobian_nonzeros_.emplace_back(ligand_occ_[i], ligand_brain_[i]);
       for (int oj : ligand_occ_) jacobian_nonzeros_.emplace_back(ligand_occ_[i], oj);
     }
+}
+
+std::vector<double> CompiledModel::absolute_tolerance(const SolverOptions& opt) const {
+  std::vector<double> atol(size());
+  for (std::size_t i = 0; i < atol.size(); ++i)
+    atol[i] = opt.atol_occupancy > 0.0 && std::isfinite(half_occupancy_[i])
+                  ? opt.atol_occupancy * half_occupancy_[i]
+                  : opt.atol * tolerance_scale_[i];
+  return atol;
 }
 
 void CompiledModel::add_rate(int to, int from, double rate) {

@@ -49,6 +49,12 @@ class CompiledModel {
   // Multiplies the absolute tolerance per state, so that `atol` means the same everywhere: an
   // amount (nmol) is held to atol x the volume (L) it is diluted in, i.e. atol in nM.
   const std::vector<double>& tolerance_scale() const { return tolerance_scale_; }
+  // Per state, the level that would occupy half of the free receptors (in the state's unit;
+  // 1 for occupancies, +inf for states that cannot reach the receptor).
+  const std::vector<double>& half_occupancy_level() const { return half_occupancy_; }
+  // The absolute tolerance of each state under `opt` (atol x tolerance_scale, or with
+  // atol_occupancy set, atol_occupancy x half_occupancy_level where that is finite).
+  std::vector<double> absolute_tolerance(const SolverOptions& opt) const;
   const std::vector<CompoundStates>& compounds() const { return compounds_; }
   const std::vector<const Binding*>& ligands() const { return ligands_; }
   std::size_t n_compounds() const { return compounds_.size(); }
@@ -78,6 +84,7 @@ class CompiledModel {
 
   std::vector<std::string> names_, units_;
   std::vector<double> tolerance_scale_;
+  std::vector<double> half_occupancy_;
   std::vector<CompoundStates> compounds_;
   std::vector<double> inv_volume_;       // 1/V per compound
   std::vector<const Binding*> ligands_;  // receptor ligands, in binder order

@@ -55,18 +55,19 @@ class Integrator {
 
 // Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4) on Eigen storage,
 // with the stiff method's dense output; the default.
-// `atol_scale` multiplies opt.atol per state (CompiledModel::tolerance_scale()).
+// `atol` is the absolute tolerance per state (CompiledModel::absolute_tolerance()); opt.atol and
+// opt.atol_occupancy are not read again.
 std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
-                                             const std::vector<double>& atol_scale);
+                                             const std::vector<double>& atol);
 // Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff); its
 // error checker takes one scalar atol.
 std::unique_ptr<Integrator> make_dopri5(const SolverOptions& opt, std::size_t n);
 std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
-                                            const std::vector<double>& atol_scale);
-// Prefer the overload above with CompiledModel::tolerance_scale(); this one holds every state
-// to the same atol.
+                                            const std::vector<double>& atol);
+// Prefer the overload above with CompiledModel::absolute_tolerance(); this one holds every
+// state to the same opt.atol.
 inline std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n) {
-  return make_integrator(opt, std::vector<double>(n, 1.0));
+  return make_integrator(opt, std::vector<double>(n, opt.atol));
 }
 
 }  // namespace morsim

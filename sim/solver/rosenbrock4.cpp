@@ -43,12 +43,10 @@ struct Rodas4Coefficients {
 
 class Rosenbrock4Integrator final : public Integrator {
  public:
-  Rosenbrock4Integrator(const SolverOptions& opt, const std::vector<double>& atol_scale)
+  Rosenbrock4Integrator(const SolverOptions& opt, const std::vector<double>& atol)
       : opt_(opt), h_(opt.initial_step_h) {
-    const auto m = static_cast<Eigen::Index>(atol_scale.size());
-    atol_.resize(m);
-    for (Eigen::Index i = 0; i < m; ++i)
-      atol_[i] = opt.atol * atol_scale[static_cast<std::size_t>(i)];
+    const auto m = static_cast<Eigen::Index>(atol.size());
+    atol_ = Eigen::Map<const Eigen::VectorXd>(atol.data(), m);
     for (Eigen::VectorXd* v :
          {&f_, &rhs_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_, &xs_})
       v->resize(m);
@@ -178,19 +176,19 @@ class Rosenbrock4Integrator final : public Integrator {
 }  // namespace
 
 std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
-                                             const std::vector<double>& atol_scale) {
-  return std::make_unique<Rosenbrock4Integrator>(opt, atol_scale);
+                                             const std::vector<double>& atol) {
+  return std::make_unique<Rosenbrock4Integrator>(opt, atol);
 }
 
 std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
-                                            const std::vector<double>& atol_scale) {
+                                            const std::vector<double>& atol) {
   switch (opt.method) {
     case SolverMethod::kDopri5:
-      return make_dopri5(opt, atol_scale.size());
+      return make_dopri5(opt, atol.size());
     case SolverMethod::kRosenbrock4:
       break;
   }
-  return make_rosenbrock4(opt, atol_scale);
+  return make_rosenbrock4(opt, atol);
 }
 
 }  // namespace morsim

@@ -63,6 +63,24 @@ TEST_CASE("ref-v1 agrees with an independent stiff solve", "[reference][solver]"
     CHECK(e.occ <= 1e-4);
     CHECK(e.conc_rel <= 1e-3);
   }
+  SECTION("tolerance in receptor occupancy") {
+    // The default rtol with atol_occupancy 1e-6 meets the default bounds in fewer steps than
+    // the nM atol; the looser population setting (rtol 2e-3, 1e-4) stays within 3e-3.
+    const Trajectory nm = simulate(spec).front();
+    spec.solver.atol_occupancy = 1e-6;
+    const Trajectory occ = simulate(spec).front();
+    Errors e = compare(occ, ref);
+    INFO("default rtol: max occupancy error " << e.occ << ", relative concentration error "
+                                              << e.conc_rel << ", steps " << occ.stats.steps
+                                              << " (nM atol: " << nm.stats.steps << ")");
+    CHECK(e.occ <= 1e-4);
+    CHECK(occ.stats.steps < nm.stats.steps);
+    spec.solver.rtol = 2e-3;
+    spec.solver.atol_occupancy = 1e-4;
+    e = compare(simulate(spec).front(), ref);
+    INFO("population setting: max occupancy error " << e.occ);
+    CHECK(e.occ <= 3e-3);
+  }
   SECTION("rtol 1e-8") {
     spec.solver.rtol = 1e-8;
     spec.solver.atol = 1e-12;
