@@ -105,8 +105,8 @@ int main(int argc, char** argv) {
   }
 
   printf("CVODE (SUNDIALS) BDF, dense LU, analytic Jacobian; ref-v1; best of %d\n", repeats);
-  printf("run: rtol %g atol %g; reference: rtol %g atol %g (same solver)\n", rtol, atol,
-         TIGHT_RTOL, TIGHT_ATOL);
+  printf("run: rtol %g atol %g; reference: rtol %g atol %g (same solver)\n", rtol, atol, TIGHT_RTOL,
+         TIGHT_ATOL);
   printf("%-15s %10s %8s %8s %6s %12s %12s %12s\n", "scenario", "ms", "steps", "rhs", "jac",
          "max|docc|", "max rel dC", "tight ms");
   int failed = 0;
@@ -122,8 +122,8 @@ int main(int argc, char** argv) {
     int rc = 0, rc_ref = 0;
     const double best = time_solve(s, rtol, atol, repeats, &run, &st, &rc);
     const int tight_repeats = repeats < 3 ? repeats : 3;
-    const double best_ref = time_solve(s, TIGHT_RTOL, TIGHT_ATOL, tight_repeats, &ref, &st_ref,
-                                       &rc_ref);
+    const double best_ref =
+        time_solve(s, TIGHT_RTOL, TIGHT_ATOL, tight_repeats, &ref, &st_ref, &rc_ref);
     if (rc != 0 || rc_ref != 0) {
       fprintf(stderr, "%s: solver failed (%d, %d)\n", ref_v1_name(s), rc, rc_ref);
       failed = 1;

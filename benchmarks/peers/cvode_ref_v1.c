@@ -6,12 +6,11 @@
  */
 #include "cvode_ref_v1.h"
 
+#include <cvode/cvode.h>
 #include <math.h>
+#include <nvector/nvector_serial.h>
 #include <stddef.h>
 #include <stdlib.h>
-
-#include <cvode/cvode.h>
-#include <nvector/nvector_serial.h>
 #include <sundials/sundials_context.h>
 #include <sundials/sundials_types.h>
 #include <sunlinsol/sunlinsol_dense.h>
@@ -19,13 +18,13 @@
 
 /* ---- ref-v1 parameters (ref-v1, docs/reference-model.md) ---------------------------- */
 
-enum { NC = 5, NY = 18 };                /* compounds H,M,O,N,X; states */
-enum { IH = 0, IM = 1, IO = 2, IN = 3, IX = 4 };  /* compound order */
+enum { NC = 5, NY = 18 };                        /* compounds H,M,O,N,X; states */
+enum { IH = 0, IM = 1, IO = 2, IN = 3, IX = 4 }; /* compound order */
 /* State layout: amounts, depot/gut, effect-site concentrations, occupancies. */
 enum { A_H = 0, A_M = 1, A_O = 2, D1 = 3, D2 = 4, G = 5, A_N = 6, A_X = 7, CE0 = 8, TH0 = 13 };
 
-static const double MW[NC] = {369.41, 327.37, 285.34, 341.41, 343.42}; /* g/mol */
-static const double V[NC] = {140.0, 300.0, 250.0, 1350.0, 1000.0};     /* L */
+static const double MW[NC] = {369.41, 327.37, 285.34, 341.41, 343.42};          /* g/mol */
+static const double V[NC] = {140.0, 300.0, 250.0, 1350.0, 1000.0};              /* L */
 static const double K_H = 13.9, K_M = 2.3, K_O = 0.28, K_N = 0.17, K_X = 0.053; /* 1/h */
 static const double F_ORAL = 0.2, KA_ORAL = 1.2, FM = 0.9, FPM = 0.8;
 static const double F_BURST = 0.05, KA_BURST = 0.5, KA_SLOW = 0.0044;
@@ -52,9 +51,9 @@ static const dose DEPOT_DOSES[] = {
     {336.0, ROUTE_IV_HEROIN, 25.0}, {504.0, ROUTE_IV_HEROIN, 25.0}, {672.0, ROUTE_IV_HEROIN, 25.0},
 };
 static const dose ORAL_DOSES[] = {
-    {0.0, ROUTE_ORAL_NTX, 50.0},    {24.0, ROUTE_ORAL_NTX, 50.0},  {26.0, ROUTE_IV_HEROIN, 25.0},
-    {48.0, ROUTE_ORAL_NTX, 50.0},   {72.0, ROUTE_ORAL_NTX, 50.0},  {74.0, ROUTE_IV_HEROIN, 25.0},
-    {96.0, ROUTE_ORAL_NTX, 50.0},   {120.0, ROUTE_ORAL_NTX, 50.0}, {144.0, ROUTE_ORAL_NTX, 50.0},
+    {0.0, ROUTE_ORAL_NTX, 50.0},    {24.0, ROUTE_ORAL_NTX, 50.0},   {26.0, ROUTE_IV_HEROIN, 25.0},
+    {48.0, ROUTE_ORAL_NTX, 50.0},   {72.0, ROUTE_ORAL_NTX, 50.0},   {74.0, ROUTE_IV_HEROIN, 25.0},
+    {96.0, ROUTE_ORAL_NTX, 50.0},   {120.0, ROUTE_ORAL_NTX, 50.0},  {144.0, ROUTE_ORAL_NTX, 50.0},
     {170.0, ROUTE_IV_HEROIN, 25.0}, {218.0, ROUTE_IV_HEROIN, 25.0},
 };
 static const dose CONTROL_DOSES[] = {{24.0, ROUTE_IV_HEROIN, 25.0}};
@@ -122,8 +121,8 @@ static int rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void* user_data) {
 }
 
 /* J is zeroed by CVODE's dense linear solver interface before this call. */
-static int jac(sunrealtype t, N_Vector yv, N_Vector fy, SUNMatrix J, void* user_data,
-               N_Vector tmp1, N_Vector tmp2, N_Vector tmp3) {
+static int jac(sunrealtype t, N_Vector yv, N_Vector fy, SUNMatrix J, void* user_data, N_Vector tmp1,
+               N_Vector tmp2, N_Vector tmp3) {
   (void)t;
   (void)fy;
   (void)user_data;
@@ -240,9 +239,9 @@ int ref_v1_cvode_solve(ref_v1_scenario s, double rtol, double atol, double* t, d
   if (CVodeSetMaxHnilWarns(mem, -1) != CV_SUCCESS) goto done;
 
   const int n_out = sc->n_out;
-  int k = 0;        /* next output index */
-  int di = 0;       /* next dose index */
-  double t0 = 0.0;  /* start of the current segment */
+  int k = 0;       /* next output index */
+  int di = 0;      /* next dose index */
+  double t0 = 0.0; /* start of the current segment */
   int first = 1;
   for (;;) {
     /* Apply every dose at t0 (exact time match: doses are on the scenario's own times). */

@@ -17,7 +17,9 @@ std::size_t formulation_index(const ScenarioSpec& spec, const std::string& name,
   throw ModelError("arm '" + arm + "': dose of unknown formulation '" + name + "'");
 }
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 }  // namespace
 

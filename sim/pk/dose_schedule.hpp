@@ -25,8 +25,8 @@ struct SteadyStateDose {
 };
 
 struct ExpandedSchedule {
-  std::vector<PhaseInput> inputs;        // sorted by start_h
-  std::vector<DoseLogEntry> log;         // sorted by applied time
+  std::vector<PhaseInput> inputs;             // sorted by start_h
+  std::vector<DoseLogEntry> log;              // sorted by applied time
   std::vector<SteadyStateDose> steady_state;  // doses of the steady-state regimen, period ss_ii_h
   double ss_ii_h = 0.0;
 };

@@ -30,13 +30,15 @@ DoseRecord unit_dose(const std::string& f, double t = 0.0) {
 
 }  // namespace
 
-TEST_CASE("single ligand approaches C^n/(C^n+K^n) with rate kon C^n + koff", "[binding][closed-form]") {
+TEST_CASE("single ligand approaches C^n/(C^n+K^n) with rate kon C^n + koff",
+          "[binding][closed-form]") {
   const double c = 3.0, kon = 2.0, koff = 1.5;
   for (double n : {1.0, 0.8439}) {
     Compound a = held("a", c, kon, koff, 1.0);
     a.ke0_per_h = 1e6;  // brain tracks plasma within ~1e-5 h
     a.binding.hill_n = n;
-    auto s = one_arm({a}, {simple_formulation("iv", "a")}, {unit_dose("iv")}, 5, 0.25, 1e-10, 1e-13);
+    auto s =
+        one_arm({a}, {simple_formulation("iv", "a")}, {unit_dose("iv")}, 5, 0.25, 1e-10, 1e-13);
     const Trajectory tr = simulate(s).front();
     const double cn = std::pow(c, n);
     const double eq = cn / (cn + koff / kon);
@@ -53,9 +55,10 @@ TEST_CASE("single ligand approaches C^n/(C^n+K^n) with rate kon C^n + koff", "[b
 TEST_CASE("held concentrations reach the Gaddum occupancies", "[binding][closed-form]") {
   // theta_i = (C_i/K_i) / (1 + sum_j C_j/K_j)
   const double ca = 4.0, ka = 2.0, cb = 0.5, kb = 0.25;
-  auto s = one_arm({held("agonist", ca, 10.0, 10.0 * ka, 1.0), held("antagonist", cb, 8.0, 8.0 * kb, 0.0)},
-                   {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
-                   {unit_dose("a"), unit_dose("b")}, 10, 1.0, 1e-10, 1e-13);
+  auto s = one_arm(
+      {held("agonist", ca, 10.0, 10.0 * ka, 1.0), held("antagonist", cb, 8.0, 8.0 * kb, 0.0)},
+      {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
+      {unit_dose("a"), unit_dose("b")}, 10, 1.0, 1e-10, 1e-13);
   const Trajectory tr = simulate(s).front();
   const std::size_t last = tr.n_times() - 1;
   const double denom = 1 + ca / ka + cb / kb;
@@ -68,8 +71,9 @@ TEST_CASE("kinetic and equilibrium binding agree when binding is fast", "[bindin
   // Same PK; binding rates 1e4 times faster than any PK rate.
   Compound ag = binding_compound("agonist", 50, 0.5, 2.0, 1e4, 1e4 * 2.0, 1.0);
   Compound an = binding_compound("antagonist", 200, 0.1, 1.0, 1e4, 1e4 * 0.3, 0.0);
-  auto s = one_arm({ag, an}, {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
-                   {unit_dose("a", 1.0), unit_dose("b", 0.0)}, 24, 0.5, 1e-9, 1e-13);
+  auto s =
+      one_arm({ag, an}, {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
+              {unit_dose("a", 1.0), unit_dose("b", 0.0)}, 24, 0.5, 1e-9, 1e-13);
   s.arms[0].doses[0].amount_mg = 200;
   s.arms[0].doses[1].amount_mg = 100;
   const Trajectory kin = simulate(s).front();
@@ -82,8 +86,9 @@ TEST_CASE("kinetic and equilibrium binding agree when binding is fast", "[bindin
 TEST_CASE("receptor conservation: bound + free = 1 at every output", "[binding][conservation]") {
   Compound ag = binding_compound("agonist", 50, 0.5, 2.0, 30, 30, 1.0);
   Compound an = binding_compound("antagonist", 200, 0.1, 1.0, 6, 1.2, 0.0);
-  auto s = one_arm({ag, an}, {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
-                   {unit_dose("b", 0.0), unit_dose("a", 2.0)}, 24, 0.1, 1e-6, 1e-9);
+  auto s =
+      one_arm({ag, an}, {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
+              {unit_dose("b", 0.0), unit_dose("a", 2.0)}, 24, 0.1, 1e-6, 1e-9);
   s.arms[0].doses[0].amount_mg = 500;
   s.arms[0].doses[1].amount_mg = 5000;
   const Trajectory tr = simulate(s).front();
@@ -117,7 +122,8 @@ TEST_CASE("Schild: the antagonist shifts the agonist's EC50 by 1 + [B]/K_B", "[b
   }
 }
 
-TEST_CASE("operational effect: tau theta / (1 + tau theta); antagonists add nothing", "[binding][effect]") {
+TEST_CASE("operational effect: tau theta / (1 + tau theta); antagonists add nothing",
+          "[binding][effect]") {
   Binding full, partial, antag;
   full.tau = 30;
   partial.tau = 0.5;

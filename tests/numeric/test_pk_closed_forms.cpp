@@ -72,8 +72,8 @@ TEST_CASE("parent to metabolite with fraction fm", "[pk][closed-form]") {
   const double v1 = 100, k1 = 1.3, v2 = 40, k2 = 0.25, fm = 0.7, d = 200;
   Compound parent = simple_compound("parent", v1, k1);
   parent.metabolites = {{"metab", fm}};
-  auto s = one_arm({parent, simple_compound("metab", v2, k2)},
-                   {simple_formulation("iv", "parent")}, {dose("iv", d, 0)}, 30, 0.25);
+  auto s = one_arm({parent, simple_compound("metab", v2, k2)}, {simple_formulation("iv", "parent")},
+                   {dose("iv", d, 0)}, 30, 0.25);
   const Trajectory tr = run(s);
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
     const double t = tr.t_h[i];
@@ -91,14 +91,17 @@ TEST_CASE("first-pass metabolite formation from the non-bioavailable part", "[pk
                    {dose("po", d, 0)}, 48, 0.5);
   const Trajectory tr = run(s);
   for (std::size_t i = 0; i < tr.n_times(); ++i)
-    CHECK(tr.plasma(i, 1) ==
-          Approx(bateman(d, (1 - f) * fpm, ka, km, vm, tr.t_h[i])).epsilon(kRelTol).margin(kAbsTol_nM));
+    CHECK(tr.plasma(i, 1) == Approx(bateman(d, (1 - f) * fpm, ka, km, vm, tr.t_h[i]))
+                                 .epsilon(kRelTol)
+                                 .margin(kAbsTol_nM));
 }
 
-TEST_CASE("lag time shifts absorption and F applies only after the lag", "[pk][closed-form][dosing]") {
+TEST_CASE("lag time shifts absorption and F applies only after the lag",
+          "[pk][closed-form][dosing]") {
   const double v = 80, k = 0.2, ka = 1.5, f = 0.6, d = 50, lag = 0.75;
-  auto s = one_arm({simple_compound("drug", v, k)},
-                   {simple_formulation("po", "drug", {ka}, f, lag)}, {dose("po", d, 1.0)}, 24, 0.05);
+  auto s =
+      one_arm({simple_compound("drug", v, k)}, {simple_formulation("po", "drug", {ka}, f, lag)},
+              {dose("po", d, 1.0)}, 24, 0.05);
   const Trajectory tr = run(s);
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
     const double t = tr.t_h[i];
@@ -108,7 +111,8 @@ TEST_CASE("lag time shifts absorption and F applies only after the lag", "[pk][c
   }
 }
 
-TEST_CASE("zero-order infusion, also after a lag, with bioavailability", "[pk][closed-form][dosing]") {
+TEST_CASE("zero-order infusion, also after a lag, with bioavailability",
+          "[pk][closed-form][dosing]") {
   const double v = 30, k = 0.5, d = 60, dur = 2.0, lag = 0.5, f = 0.9;
   Formulation inf = simple_formulation("inf", "drug", {}, f, lag, dur);
   auto s = one_arm({simple_compound("drug", v, k)}, {inf}, {dose("inf", d, 3.0)}, 12, 0.1);
@@ -127,7 +131,8 @@ TEST_CASE("a dose record's duration turns a bolus into an infusion", "[pk][close
   const double v = 30, k = 0.5, d = 60, dur = 4.0;
   DoseRecord r = dose("iv", d, 0.0);
   r.duration_h = dur;
-  auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 8, 0.5);
+  auto s =
+      one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 8, 0.5);
   const Trajectory tr = run(s);
   const std::size_t i2 = 4;  // t = 2 h
   REQUIRE(tr.t_h[i2] == 2.0);
@@ -138,7 +143,8 @@ TEST_CASE("steady state starts at the periodic trough (IV bolus)", "[pk][closed-
   const double v = 20, k = 0.1, d = 10, tau = 12;
   DoseRecord r = dose("iv", d, 0.0, 4, tau);  // the 5th dose lands on t_end
   r.steady_state = true;
-  auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 48, 1.0);
+  auto s =
+      one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 48, 1.0);
   const Trajectory tr = run(s);
   const double acc = 1.0 / (1.0 - std::exp(-k * tau));
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
@@ -169,7 +175,8 @@ TEST_CASE("missed and late doses", "[pk][closed-form][dosing]") {
   DoseRecord r = dose("iv", d, 0.0, 3, 24);
   r.missed = {1};
   r.delays = {DoseDelay{2, 6.0}};
-  auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 96, 1.0);
+  auto s =
+      one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")}, {r}, 96, 1.0);
   const Trajectory tr = run(s);
   REQUIRE(tr.doses.size() == 4);
   CHECK(tr.doses[1].status == DoseStatus::kMissed);
@@ -187,8 +194,8 @@ TEST_CASE("missed and late doses", "[pk][closed-form][dosing]") {
 TEST_CASE("doses land exactly on time: same time twice, at t = 0 and at t_end", "[dosing]") {
   const double v = 10, k = 0.4, d = 5;
   auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("iv", "drug")},
-                   {dose("iv", d, 0), dose("iv", d, 3.3), dose("iv", d, 3.3), dose("iv", d, 10)}, 10,
-                   1.0);
+                   {dose("iv", d, 0), dose("iv", d, 3.3), dose("iv", d, 3.3), dose("iv", d, 10)},
+                   10, 1.0);
   const Trajectory tr = run(s);
   REQUIRE(tr.t_h.back() == 10.0);
   // Right-continuous: a sample at a dose time includes the dose.

@@ -9,8 +9,8 @@
 
 namespace morsim::testing {
 
-inline Compound ref_v1_compound(const std::string& name, double mw, double v, double k,
-                                double ke0, double kon, double koff, double tau) {
+inline Compound ref_v1_compound(const std::string& name, double mw, double v, double k, double ke0,
+                                double kon, double koff, double tau) {
   Compound c;
   c.name = name;
   c.molar_mass_g_per_mol = mw;

@@ -113,9 +113,11 @@ inline RefV1Solution solve_ref_v1_independently(std::vector<RefV1Dose> doses, do
     }
     while (next_sample < times.size() && times[next_sample] <= t) record(x, times[next_sample++]);
     if (next_sample >= times.size()) break;
-    const double t_stop = next_dose < doses.size() ? std::min(doses[next_dose].t_h, t_end_h) : t_end_h;
+    const double t_stop =
+        next_dose < doses.size() ? std::min(doses[next_dose].t_h, t_end_h) : t_end_h;
     std::vector<double> seg{t};
-    while (next_sample < times.size() && times[next_sample] < t_stop) seg.push_back(times[next_sample++]);
+    while (next_sample < times.size() && times[next_sample] < t_stop)
+      seg.push_back(times[next_sample++]);
     seg.push_back(t_stop);
     std::vector<std::pair<double, Vec>> got;
     odeint::integrate_times(odeint::make_dense_output(atol, rtol, odeint::rosenbrock4<double>()),

@@ -20,8 +20,8 @@ inline Compound simple_compound(const std::string& name, double v_L, double k_pe
   return c;
 }
 
-inline Compound binding_compound(const std::string& name, double v_L, double k_per_h,
-                                 double ke0, double kon, double koff, double tau) {
+inline Compound binding_compound(const std::string& name, double v_L, double k_per_h, double ke0,
+                                 double kon, double koff, double tau) {
   Compound c = simple_compound(name, v_L, k_per_h);
   c.ke0_per_h = ke0;
   c.binds_receptor = true;
