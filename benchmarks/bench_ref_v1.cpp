@@ -46,7 +46,7 @@ const char* kRefCompounds[5] = {"heroin", "6-MAM", "morphine", "naltrexone", "6-
 
 int main(int argc, char** argv) {
   int repeats = 30;
-  double rtol = 0.0, atol = 0.0;  // 0: the configs' (morsim's defaults)
+  double rtol = 0.0, atol = 0.0, atol_occupancy = 0.0;  // 0: the configs' (morsim's defaults)
   std::string configs = std::string(MORSIM_SOURCE_DIR) + "/configs/reference";
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc)
@@ -57,9 +57,12 @@ int main(int argc, char** argv) {
       rtol = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--atol") && i + 1 < argc)
       atol = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--atol-occupancy") && i + 1 < argc)
+      atol_occupancy = std::atof(argv[++i]);
     else {
       std::fprintf(stderr,
-                   "usage: bench_ref_v1 [--repeats N] [--configs DIR] [--rtol R] [--atol A]\n");
+                   "usage: bench_ref_v1 [--repeats N] [--configs DIR] [--rtol R] [--atol A] "
+                   "[--atol-occupancy A]\n");
       return 2;
     }
   }
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
     ScenarioSpec spec = load_scenario_file(configs + "/" + names[s] + ".toml");
     if (rtol > 0.0) spec.solver.rtol = rtol;
     if (atol > 0.0) spec.solver.atol = atol;
+    if (atol_occupancy > 0.0) spec.solver.atol_occupancy = atol_occupancy;
     ArmSimulator sim(spec);
     const std::vector<double> samples = spec.grid.times_h();
     Trajectory tr;
