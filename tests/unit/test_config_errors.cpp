@@ -66,6 +66,9 @@ TEST_CASE("each bad config names file, line, key and what is allowed", "[config]
        {"no compound or formulation named 'naltrexon'", "did you mean 'naltrexone'"}},
       {"bad-override.toml", "naltrexone.brain.ke0", {"'L' is volume", "rate"}},
       {"binding-without-brain.toml", "drug.brain.ke0", {"needs [brain] ke0"}},
+      {"atol-occupancy-dopri5.toml",
+       "solver.atol_occupancy",
+       {"needs method = \"rosenbrock4\"", "dopri5"}},
   };
   for (const Expected& c : cases) {
     const fs::path file = kBad / c.file;
