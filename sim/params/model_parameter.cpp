@@ -38,7 +38,7 @@ std::string allowed_model_paths(const ModelParameterRules& rules) {
 
 ModelParameter::ModelParameter(const ScenarioSpec& spec, const std::string& path,
                                const ModelParameterRules& rules)
-    : path_(path), dim_(dim::dimensionless()), keep_chain_ratios_(rules.rate_keeps_chain_ratios) {
+    : path_(path), dim_(dim::dimensionless()) {
   const std::vector<std::string> p = split_parameter_path(path);
   for (std::size_t c = 0; c < spec.compounds.size(); ++c) {
     if (spec.compounds[c].name != p[0]) continue;
@@ -190,12 +190,9 @@ void ModelParameter::set(ScenarioSpec& spec, double value) const {
       break;
     case Kind::kPhaseRate: {
       std::vector<double>& rates = spec.formulations[a_].phases[b_].transit_rates_per_h;
-      if (keep_chain_ratios_) {  // the chain's rates keep their ratios to the first
-        const double factor = value / rates.front();
-        for (double& k : rates) k *= factor;
-      } else {  // the phase's release rate as one number
-        for (double& k : rates) k = value;
-      }
+      // The chain keeps its shape: every rate keeps its ratio to the first, which the getter reads.
+      const double factor = value / rates.front();
+      for (double& k : rates) k *= factor;
       break;
     }
   }

@@ -17,10 +17,8 @@ namespace morsim {
 
 // Where the population and the sweep still differ in what a path may name or do.
 struct ModelParameterRules {
-  bool molar_mass = false;              // accept <compound>.molar_mass
-  bool binding_needs_receptor = true;   // kon, koff, ki, tau only of receptor binders
-  bool rate_keeps_chain_ratios = true;  // setting <phase>.rate scales the chain; else sets
-                                        // every compartment's rate to the value
+  bool molar_mass = false;             // accept <compound>.molar_mass
+  bool binding_needs_receptor = true;  // kon, koff, ki, tau only of receptor binders
 };
 
 // The path does not name a parameter of the scenario. what() is the full message (naming the
@@ -74,7 +72,6 @@ class ModelParameter {
   Kind kind_ = Kind::kKoff;
   ExpectedDimension dim_;
   std::size_t a_ = 0, b_ = 0;  // compound or formulation index; phase index
-  bool keep_chain_ratios_ = true;
 };
 
 // The path patterns accepted under `rules`, for error messages and docs.

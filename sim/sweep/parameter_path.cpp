@@ -10,9 +10,8 @@ namespace morsim::sweep {
 
 namespace {
 
-// The sweep sets molar masses too, lets binding parameters of any compound be set, and sets a
-// phase's release rate as one number for every compartment of its chain.
-constexpr ModelParameterRules kSweepRules{true, false, false};
+// The sweep sets molar masses too and lets binding parameters of any compound be set.
+constexpr ModelParameterRules kSweepRules{true, false};
 
 [[noreturn]] void unknown(const std::string& path, const std::string& why) {
   throw std::invalid_argument("unknown parameter path '" + path + "': " + why +
