@@ -149,6 +149,7 @@ void Evaluator::run_challenge(Base& b, bool control, double t_c, double amount_m
   t_.clear();
   ag_.clear();
   antag_.clear();
+  effect_.clear();
   SampleCursor cursor{&times, 0};
   const SampleFn record = [&](double t, const Eigen::VectorXd& s) {
     double free_r = 0.0, effect = 0.0;
@@ -161,6 +162,7 @@ void Evaluator::run_challenge(Base& b, bool control, double t_c, double amount_m
     t_.push_back(t);
     ag_.push_back(a);
     antag_.push_back(n);
+    effect_.push_back(effect);
   };
   advance(*b.model, *b.integrator, b.spec.solver.initial_step_h, b.work, x, t_c, t_c + span_h,
           cursor, record, b.scratch);
@@ -252,6 +254,18 @@ void Evaluator::evaluate(std::uint64_t index, double* params, double* metrics, d
         run_challenge(b, true, ch.time_h, ch.amount_mg, sw_.window_h);
         have_main = false;
         metrics[i] = blockade_fraction(peak, series_peak(ag_));
+        break;
+      }
+      case MetricKind::kPeakEffect:
+        main_run();
+        metrics[i] = series_peak(effect_);
+        break;
+      case MetricKind::kEffectBlockade: {
+        main_run();
+        const double peak = series_peak(effect_);
+        run_challenge(b, true, ch.time_h, ch.amount_mg, sw_.window_h);
+        have_main = false;
+        metrics[i] = blockade_fraction(peak, series_peak(effect_));
         break;
       }
       case MetricKind::kSurmountDose: {

@@ -46,7 +46,7 @@ class Evaluator {
   std::vector<double> offsets_;  // sample offsets after the challenge
   std::map<std::vector<double>, std::unique_ptr<Base>> cache_;
   SolverStats total_;
-  std::vector<double> key_, t_, ag_, antag_;
+  std::vector<double> key_, t_, ag_, antag_, effect_;
   std::vector<double> plasma_, brain_, occ_;
 };
 

@@ -148,6 +148,10 @@ Metric read_metric(const Reader& r, const toml::table& t, const std::string& whe
     m.kind = MetricKind::kAgonistAuc, m.units = "h";
   } else if (kind == "blockade") {
     m.kind = MetricKind::kBlockade, m.units = "1";
+  } else if (kind == "peak_agonist_effect") {
+    m.kind = MetricKind::kPeakEffect, m.units = "1";
+  } else if (kind == "effect_blockade") {
+    m.kind = MetricKind::kEffectBlockade, m.units = "1";
   } else if (kind == "coverage") {
     m.kind = MetricKind::kCoverage, m.units = "h";
     m.level = r.quantity(t, "level", where, one, 0, true);
@@ -163,7 +167,8 @@ Metric read_metric(const Reader& r, const toml::table& t, const std::string& whe
     r.fail(&t, where + ".kind",
            "unknown metric '" + kind +
                "' (allowed: peak_agonist_occupancy, agonist_occupancy_at, time_above, "
-               "agonist_auc, blockade, coverage, surmount_dose)");
+               "agonist_auc, blockade, peak_agonist_effect, effect_blockade, coverage, "
+               "surmount_dose)");
   }
   if (m.kind != MetricKind::kCoverage && !has_challenge)
     r.fail(&t, where + ".kind", "'" + kind + "' needs a [challenge] dose");

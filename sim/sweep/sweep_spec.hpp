@@ -14,13 +14,15 @@
 namespace morsim::sweep {
 
 enum class MetricKind {
-  kPeakAgonist,   // max agonist occupancy after the challenge
-  kAgonistAt,     // agonist occupancy `after` hours after the challenge
-  kTimeAbove,     // hours agonist occupancy >= level after the challenge
-  kAgonistAuc,    // area under agonist occupancy after the challenge (h)
-  kBlockade,      // 1 - peak / peak of the control (no antagonist doses)
-  kCoverage,      // hours antagonist occupancy >= level in [from, to] of the base arm
-  kSurmountDose,  // challenge dose (mg) whose peak agonist occupancy reaches `level`
+  kPeakAgonist,     // max agonist occupancy after the challenge
+  kAgonistAt,       // agonist occupancy `after` hours after the challenge
+  kTimeAbove,       // hours agonist occupancy >= level after the challenge
+  kAgonistAuc,      // area under agonist occupancy after the challenge (h)
+  kBlockade,        // 1 - peak / peak of the control (no antagonist doses)
+  kCoverage,        // hours antagonist occupancy >= level in [from, to] of the base arm
+  kSurmountDose,    // challenge dose (mg) whose peak agonist occupancy reaches `level`
+  kPeakEffect,      // max agonist effect (E/Emax, operational model) after the challenge
+  kEffectBlockade,  // 1 - peak effect / peak effect of the control (no antagonist doses)
 };
 
 struct Metric {

@@ -2,6 +2,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -224,4 +225,42 @@ TEST_CASE("sweep run: the cached prefix gives the same peak as a whole-arm simul
   double peak = 0.0;
   for (std::size_t i = 0; i < tr.n_times(); ++i) peak = std::max(peak, tr.agonist_occupancy(i));
   CHECK(m[0] == Approx(peak).margin(2e-4));
+}
+
+TEST_CASE("sweep run: effect metrics equal the effect of whole-arm simulations", "[sweep]") {
+  TempDir dir;
+  std::string text = sweep_text();
+  const std::string occupancy_metrics =
+      "[[metric]]\nkind = \"peak_agonist_occupancy\"\n"
+      "[[metric]]\nkind = \"blockade\"\n"
+      "[[metric]]\nkind = \"coverage\"\nlevel = 0.9\nto = \"10 d\"\n";
+  REQUIRE(text.find(occupancy_metrics) != std::string::npos);
+  text.replace(text.find(occupancy_metrics), occupancy_metrics.size(),
+               "[[metric]]\nkind = \"peak_agonist_effect\"\n"
+               "[[metric]]\nkind = \"effect_blockade\"\n");
+  const SweepSpec sw = load(dir, text);
+  Evaluator ev(sw);
+  double p[2], m[2], traj[10];
+  ev.evaluate(4, p, m, traj);  // day 9, 31.6 mg
+  DoseRecord d;
+  d.formulation = "heroin-iv";
+  d.amount_mg = p[1];
+  d.time_h = p[0];
+  std::vector<double> times;
+  for (int i = 0; i <= 720; ++i) times.push_back(p[0] + i * (0.5 / 60));
+  const auto peak_effect = [&](bool with_antagonist) {
+    ScenarioSpec spec = sw.base;
+    Arm arm = spec.arms[sw.arm];
+    if (!with_antagonist) arm.doses.clear();
+    arm.doses.push_back(d);
+    spec.grid.t_end_h = p[0] + 24.0;
+    const Trajectory tr = simulate_arm(spec, arm, times);
+    return *std::max_element(tr.effect.begin(), tr.effect.end());
+  };
+  const double blocked = peak_effect(true), control = peak_effect(false);
+  INFO("peak effect " << blocked << " with the depot, " << control << " without");
+  CHECK(control > 0.5);  // 31.6 mg of heroin alone is a strong effect
+  CHECK(m[0] == Approx(blocked).margin(2e-4));
+  CHECK(m[1] == Approx(1.0 - blocked / control).margin(5e-4));
+  CHECK(m[1] > 0.5);  // the depot on day 9 blocks most of it
 }
