@@ -106,6 +106,22 @@ void BlockTriangularLu::analyse(Eigen::Index n, const std::vector<std::pair<int,
   lu_.assign(lu_size, 0.0);
   piv_.assign(un, 0);
   work_.assign(un, 0.0);
+
+  nonzeros_ = nonzeros;
+  values_.assign(nonzeros.size(), 0.0);
+  destination_.clear();
+  for (const auto& [row, col] : nonzeros) {
+    const auto r = static_cast<std::size_t>(row), c = static_cast<std::size_t>(col);
+    const Block& b = blocks_[static_cast<std::size_t>(block_of[r])];
+    if (block_of[c] == block_of[r]) {
+      destination_.push_back(static_cast<std::ptrdiff_t>(
+          b.lu_offset + static_cast<std::size_t>(local_of[r] + local_of[c] * b.size)));
+      continue;
+    }
+    std::size_t k = b.coupling_begin;
+    while (couplings_[k].row != row || couplings_[k].col != col) ++k;
+    destination_.push_back(-static_cast<std::ptrdiff_t>(k) - 1);
+  }
 }
 
 int BlockTriangularLu::largest_block() const {
@@ -117,14 +133,36 @@ int BlockTriangularLu::largest_block() const {
 bool BlockTriangularLu::compute_shifted(const Eigen::MatrixXd& w, double shift, double scale) {
   if (w.rows() != n_ || w.cols() != n_)
     throw std::invalid_argument("BlockTriangularLu: matrix size differs from the analysed one");
-  for (Coupling& c : couplings_) c.value = scale * w(c.row, c.col);
+  for (std::size_t k = 0; k < nonzeros_.size(); ++k)
+    values_[k] = w(nonzeros_[k].first, nonzeros_[k].second);
+  return compute_from_values(values_.data(), shift, scale);
+}
+
+bool BlockTriangularLu::compute_from_values(const double* j_values, double shift, double scale) {
+  std::fill(lu_.begin(), lu_.end(), 0.0);
+  for (const Block& b : blocks_)
+    for (int k = 0; k < b.size; ++k)
+      lu_[b.lu_offset + static_cast<std::size_t>(k * (b.size + 1))] = shift;
+  for (Coupling& c : couplings_) c.value = 0.0;
+  for (std::size_t k = 0; k < destination_.size(); ++k) {
+    const std::ptrdiff_t d = destination_[k];
+    if (d >= 0)
+      lu_[static_cast<std::size_t>(d)] += scale * j_values[k];
+    else
+      couplings_[static_cast<std::size_t>(-d - 1)].value += scale * j_values[k];
+  }
+  return factorise_blocks();
+}
+
+bool BlockTriangularLu::factorise_blocks() {
   for (const Block& b : blocks_) {
     const int s = b.size;
     double* m = lu_.data() + b.lu_offset;
-    const int* idx = order_.data() + b.begin;
-    for (int j = 0; j < s; ++j)
-      for (int i = 0; i < s; ++i) m[i + j * s] = scale * w(idx[i], idx[j]);
-    for (int k = 0; k < s; ++k) m[k + k * s] += shift;
+    if (s == 1) {  // most blocks: one compartment
+      if (!(std::abs(m[0]) > 0.0)) return false;
+      m[0] = 1.0 / m[0];
+      continue;
+    }
     // Partial-pivot LU of the block (Golub & Van Loan, Algorithm 3.4.1).
     for (int k = 0; k < s; ++k) {
       int p = k;

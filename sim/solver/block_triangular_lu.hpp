@@ -30,6 +30,9 @@ class BlockTriangularLu {
   // Factorises W = shift I + scale J from J directly, touching only the analysed entries (the
   // Rosenbrock stages need W = I/(gamma h) - J for a new h after every rejected step).
   bool compute_shifted(const Eigen::MatrixXd& j, double shift, double scale = -1.0);
+  // The same from the values of J's analysed entries, in the order of `nonzeros` given to
+  // analyse() (repeated entries add up): no dense matrix is formed at all.
+  bool compute_from_values(const double* j_values, double shift, double scale = -1.0);
 
   // x = W^-1 b. x may be b.
   void solve(const Eigen::VectorXd& b, Eigen::VectorXd& x) const;
@@ -52,7 +55,13 @@ class BlockTriangularLu {
     double value = 0.0;
   };
 
+  bool factorise_blocks();
+
   Eigen::Index n_ = 0;
+  std::vector<std::pair<int, int>> nonzeros_;
+  // Where each nonzero's value goes: >= 0 an index into lu_, < 0 coupling -(index + 1).
+  std::vector<std::ptrdiff_t> destination_;
+  std::vector<double> values_;  // scratch for compute_shifted
   std::vector<int> order_;
   std::vector<Block> blocks_;
   std::vector<Coupling> couplings_;

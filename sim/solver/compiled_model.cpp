@@ -223,6 +223,23 @@ void CompiledModel::jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& jac) con
   }
 }
 
+void CompiledModel::jacobian_values(const Eigen::VectorXd& x, double* values) const {
+  // Same order as jacobian_nonzeros_: the constant linear part, then per ligand its brain
+  // column and the occupancy columns.
+  for (const Triplet& t : a_) *values++ = t.value;
+  if (mode_ != BindingMode::kKinetic) return;
+  double bound = 0.0;
+  for (int o : ligand_occ_) bound += x[o];
+  const double free = 1.0 - bound;
+  for (std::size_t i = 0; i < ligands_.size(); ++i) {
+    const Binding& b = *ligands_[i];
+    const double assoc = association_rate_per_h(b, x[ligand_brain_[i]]);
+    *values++ = association_rate_derivative(b, x[ligand_brain_[i]]) * free;
+    for (std::size_t j = 0; j < ligand_occ_.size(); ++j)
+      *values++ = -assoc - (j == i ? b.koff_per_h : 0.0);
+  }
+}
+
 void CompiledModel::observe(const Eigen::VectorXd& x, double* plasma_nM, double* brain_nM,
                             double* occupancy, double& free_receptor, double& effect) const {
   double ce[kMaxLigands], occ[kMaxLigands];

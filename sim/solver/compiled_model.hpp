@@ -71,6 +71,8 @@ class CompiledModel {
   void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& jac) const;
   // (row, col) of every entry of the Jacobian that can be nonzero, whatever the state.
   const std::vector<std::pair<int, int>>& jacobian_nonzeros() const { return jacobian_nonzeros_; }
+  // The Jacobian's values at x in the order of jacobian_nonzeros(), without forming the matrix.
+  void jacobian_values(const Eigen::VectorXd& x, double* values) const;
   // The constant linear part (PK and brain equilibration).
   const Eigen::MatrixXd& linear_matrix() const { return a_dense_; }
 

@@ -19,6 +19,7 @@ struct SegmentSystem {
   const Eigen::VectorXd* u = nullptr;
   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const { model->rhs(x, *u, dxdt); }
   void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& j) const { model->jacobian(x, j); }
+  void jacobian_values(const Eigen::VectorXd& x, double* v) const { model->jacobian_values(x, v); }
 };
 
 // Sorted sample times and the index of the next one not yet recorded.

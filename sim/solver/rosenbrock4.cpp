@@ -50,7 +50,6 @@ class Rosenbrock4Integrator final : public Integrator {
     for (Eigen::VectorXd* v :
          {&f_, &rhs_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_, &xs_})
       v->resize(m);
-    jac_.resize(m, m);
   }
 
   void restart_step(double h) override { h_ = h; }
@@ -63,6 +62,7 @@ class Rosenbrock4Integrator final : public Integrator {
     if (!lu_.analysed() || analysed_pattern_ != sys.model->jacobian_nonzeros()) {
       analysed_pattern_ = sys.model->jacobian_nonzeros();
       lu_.analyse(x.size(), analysed_pattern_);
+      jac_values_.assign(analysed_pattern_.size(), 0.0);
     }
     const double max_step = opt_.max_step_h > 0.0 ? opt_.max_step_h : t1 - t0;
     while (t < t1) {
@@ -72,13 +72,14 @@ class Rosenbrock4Integrator final : public Integrator {
         h = t1 - t;
         last = true;
       }
-      sys.jacobian(x, jac_);
+      sys.jacobian_values(x, jac_values_.data());
       ++stats_.jacobian_evaluations;
       sys.rhs(x, f_);
       ++stats_.rhs_evaluations;
       for (;;) {
         const double inv_h = 1.0 / h;
-        if (!lu_.compute_shifted(jac_, inv_h / C::gamma)) fail(t, x, "singular iteration matrix");
+        if (!lu_.compute_from_values(jac_values_.data(), inv_h / C::gamma))
+          fail(t, x, "singular iteration matrix");
 
         // Right-hand sides are built in rhs_ first: solving straight from an expression
         // would make Eigen allocate a temporary for every stage.
@@ -168,7 +169,7 @@ class Rosenbrock4Integrator final : public Integrator {
   double h_;
   Eigen::VectorXd atol_;
   Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
-  Eigen::MatrixXd jac_;
+  std::vector<double> jac_values_;  // J's entries in the model's jacobian_nonzeros() order
   BlockTriangularLu lu_;
   std::vector<std::pair<int, int>> analysed_pattern_;
 };
