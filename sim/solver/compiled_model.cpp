@@ -208,19 +208,12 @@ void CompiledModel::rhs(const Eigen::VectorXd& x, const Eigen::VectorXd& u,
 }
 
 void CompiledModel::jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& jac) const {
-  jac = a_dense_;
-  if (mode_ != BindingMode::kKinetic) return;
-  double bound = 0.0;
-  for (int o : ligand_occ_) bound += x[o];
-  const double free = 1.0 - bound;
-  for (std::size_t i = 0; i < ligands_.size(); ++i) {
-    const Binding& b = *ligands_[i];
-    const int o = ligand_occ_[i];
-    const double assoc = association_rate_per_h(b, x[ligand_brain_[i]]);
-    jac(o, ligand_brain_[i]) += association_rate_derivative(b, x[ligand_brain_[i]]) * free;
-    for (int oj : ligand_occ_) jac(o, oj) -= assoc;
-    jac(o, o) -= b.koff_per_h;
-  }
+  std::vector<double> values(jacobian_nonzeros_.size());
+  jacobian_values(x, values.data());
+  const auto n = static_cast<Eigen::Index>(size());
+  jac.setZero(n, n);
+  for (std::size_t k = 0; k < values.size(); ++k)
+    jac(jacobian_nonzeros_[k].first, jacobian_nonzeros_[k].second) += values[k];
 }
 
 void CompiledModel::jacobian_values(const Eigen::VectorXd& x, double* values) const {

@@ -226,6 +226,14 @@ void Evaluator::evaluate(std::uint64_t index, double* params, double* metrics, d
     if (!have_main) run_challenge(b, false, ch.time_h, ch.amount_mg, sw_.window_h);
     have_main = true;
   };
+  // 1 - peak / peak of the control run; `series` is ag_ or effect_, which the control refills.
+  auto blockade = [&](const std::vector<double>& series) {
+    main_run();
+    const double peak = series_peak(series);
+    run_challenge(b, true, ch.time_h, ch.amount_mg, sw_.window_h);
+    have_main = false;
+    return blockade_fraction(peak, series_peak(series));
+  };
   for (std::size_t i = 0; i < sw_.metrics.size(); ++i) {
     const Metric& m = sw_.metrics[i];
     switch (m.kind) {
@@ -248,26 +256,16 @@ void Evaluator::evaluate(std::uint64_t index, double* params, double* metrics, d
       case MetricKind::kCoverage:
         metrics[i] = coverage(b, m);
         break;
-      case MetricKind::kBlockade: {
-        main_run();
-        const double peak = series_peak(ag_);
-        run_challenge(b, true, ch.time_h, ch.amount_mg, sw_.window_h);
-        have_main = false;
-        metrics[i] = blockade_fraction(peak, series_peak(ag_));
+      case MetricKind::kBlockade:
+        metrics[i] = blockade(ag_);
         break;
-      }
       case MetricKind::kPeakEffect:
         main_run();
         metrics[i] = series_peak(effect_);
         break;
-      case MetricKind::kEffectBlockade: {
-        main_run();
-        const double peak = series_peak(effect_);
-        run_challenge(b, true, ch.time_h, ch.amount_mg, sw_.window_h);
-        have_main = false;
-        metrics[i] = blockade_fraction(peak, series_peak(effect_));
+      case MetricKind::kEffectBlockade:
+        metrics[i] = blockade(effect_);
         break;
-      }
       case MetricKind::kSurmountDose: {
         const auto peak_for = [&](double dose) {
           run_challenge(b, false, ch.time_h, dose, sw_.peak_span_h);
