@@ -3,8 +3,8 @@
 // odeint's own rosenbrock4 is tied to uBLAS; this keeps its method and coefficients
 // (Hairer & Wanner, Solving ODEs II, 1996, section IV.7) but stores the 18-state system in
 // Eigen and factorises W = I/(gamma h) - J block by block along the model's one-way flow of drug
-// (block_triangular_lu.hpp). Within a
-// segment the system is autonomous (inputs are constant), so the df/dt terms vanish.
+// (block_triangular_lu.hpp). Within a segment the system is autonomous (inputs are constant),
+// so the df/dt terms vanish.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
