@@ -12,20 +12,17 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <limits>
-#include <map>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "model/errors.hpp"
-#include "sweep/evaluator.hpp"
+#include "sweep/block_pool.hpp"
 #include "sweep/mpi_sweep_file.hpp"
 #include "sweep/result_block.hpp"
 #include "sweep/sweep_file.hpp"
@@ -131,8 +128,7 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
   const unsigned threads =
       opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   const std::uint64_t n = sw.design->size();
-  const std::size_t np = sw.parameters.size(), nm = sw.metrics.size(),
-                    nt = 2 * sw.trajectory_points();
+  const std::size_t np = sw.parameters.size(), nm = sw.metrics.size();
 
   // Rank 0: the block size (ranks may have different core counts) and the pending blocks.
   std::vector<std::uint64_t> header{0, 0}, blocks;  // block size, scenarios to run
@@ -145,20 +141,7 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
         header[0] = bs;
         SweepFile file =
             opt.resume ? SweepFile::open_for_resume(output, sw) : SweepFile::create(output, sw);
-        std::vector<std::int8_t> st(bs);
-        for (std::uint64_t b = 0; b * bs < n; ++b) {
-          const std::uint64_t c = std::min(bs, n - b * bs);
-          bool pending = !opt.resume;
-          if (opt.resume) {
-            file.read_status(b * bs, c, st.data());
-            pending = std::any_of(st.begin(), st.begin() + static_cast<long>(c),
-                                  [](std::int8_t s) { return s != kDone; });
-          }
-          if (pending) {
-            blocks.push_back(b);
-            header[1] += c;
-          }
-        }
+        blocks = pending_blocks(file, n, bs, opt.resume, header[1]);
         file.close(false);
       } catch (const std::exception& e) {
         failure = e.what();
@@ -186,44 +169,14 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
 
   MpiSweepFile file(output, np, nm, sw.trajectory_points(), MPI_COMM_WORLD);
 
-  std::mutex mu;
-  std::condition_variable cv_done, cv_space;
-  std::map<std::size_t, Block> ready;  // by position in `mine`
-  std::size_t next_claim = 0, next_write = 0;
-  std::uint64_t started = 0;
-  unsigned running = threads;
   // Rounds at most every `interval` (MORSIM_MPI_WRITE_INTERVAL_MS, default 100): fewer, larger
   // collective writes; the look-ahead lets workers compute through about two intervals.
   long interval_ms = 100;
   if (const char* s = std::getenv("MORSIM_MPI_WRITE_INTERVAL_MS")) interval_ms = std::atol(s);
   const auto interval = std::chrono::milliseconds(std::max(0L, interval_ms));
-  const std::size_t ahead = 8 * static_cast<std::size_t>(threads);
-  std::atomic<bool> abort{false}, all_stop{false};  // all_stop: some rank was asked to stop
-  auto stopping = [&] { return abort.load() || all_stop.load() || (opt.stop && opt.stop->load()); };
-
-  auto worker = [&] {
-    Evaluator ev(sw);
-    for (;;) {
-      std::size_t pos;
-      {
-        std::unique_lock<std::mutex> lk(mu);
-        cv_space.wait(lk, [&] { return next_claim < next_write + ahead || stopping(); });
-        if (next_claim >= mine.size() || stopping() || started >= limit) break;
-        pos = next_claim++;
-        started += std::min(bs, n - mine[pos] * bs);
-      }
-      const std::uint64_t start = mine[pos] * bs;
-      Block blk = evaluate_block(ev, start, std::min(bs, n - start), np, nm, nt);
-      std::lock_guard<std::mutex> lk(mu);
-      ready.emplace(pos, std::move(blk));
-      cv_done.notify_one();
-    }
-    std::lock_guard<std::mutex> lk(mu);
-    --running;
-    cv_done.notify_one();
-  };
-  std::vector<std::thread> pool;
-  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
+  std::atomic<bool> all_stop{false};  // some rank was asked to stop
+  BlockPool pool(sw, std::move(mine), bs, limit, threads, 8 * static_cast<std::size_t>(threads),
+                 [&] { return all_stop.load() || (opt.stop && opt.stop->load()); });
 
   std::vector<ScenarioError> errors;
   std::uint64_t done_mine = 0, failed_mine = 0, reported = 0;
@@ -233,37 +186,27 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
     RowRanges ranges;
     std::vector<double> params, metrics, traj;
     std::vector<std::int8_t> status;
+    std::vector<Block> taken;
     for (;;) {
       ranges.clear();
       params.clear();
       metrics.clear();
       traj.clear();
       status.clear();
-      bool finished = false;
-      {
-        std::unique_lock<std::mutex> lk(mu);
-        cv_done.wait_until(lk, last_round + interval, [&] { return running == 0 || stopping(); });
-        cv_done.wait_for(lk, std::chrono::milliseconds(200),
-                         [&] { return ready.count(next_write) || running == 0 || stopping(); });
-        for (auto it = ready.find(next_write); it != ready.end(); it = ready.find(next_write)) {
-          Block& b = it->second;
-          if (!ranges.empty() && ranges.back().first + ranges.back().second == b.start)
-            ranges.back().second += b.count;
-          else
-            ranges.emplace_back(b.start, b.count);
-          params.insert(params.end(), b.params.begin(), b.params.end());
-          metrics.insert(metrics.end(), b.metrics.begin(), b.metrics.end());
-          traj.insert(traj.end(), b.traj.begin(), b.traj.end());
-          status.insert(status.end(), b.status.begin(), b.status.end());
-          errors.insert(errors.end(), b.errors.begin(), b.errors.end());
-          failed_mine += b.errors.size();
-          done_mine += b.count;
-          ready.erase(it);
-          ++next_write;
-        }
-        cv_space.notify_all();  // room for more blocks, or a stop to notice
-        // Claimed blocks always finish, so nothing is left once the workers are gone.
-        finished = running == 0 && ready.empty();
+      taken.clear();
+      const bool finished = pool.take(taken, std::chrono::milliseconds(200), last_round + interval);
+      for (const Block& b : taken) {
+        if (!ranges.empty() && ranges.back().first + ranges.back().second == b.start)
+          ranges.back().second += b.count;
+        else
+          ranges.emplace_back(b.start, b.count);
+        params.insert(params.end(), b.params.begin(), b.params.end());
+        metrics.insert(metrics.end(), b.metrics.begin(), b.metrics.end());
+        traj.insert(traj.end(), b.traj.begin(), b.traj.end());
+        status.insert(status.end(), b.status.begin(), b.status.end());
+        errors.insert(errors.end(), b.errors.begin(), b.errors.end());
+        failed_mine += b.errors.size();
+        done_mine += b.count;
       }
       const auto now = std::chrono::steady_clock::now();
       last_round = now;
@@ -273,7 +216,7 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
                       rank == 0 && now - last_flush > std::chrono::seconds(5) ? 1 : 0};
       int agreed[4];
       allreduce_quietly(flags, agreed, 4, MPI_INT, MPI_MAX);
-      if (agreed[2] && !all_stop.exchange(true)) cv_space.notify_all();
+      if (agreed[2] && !all_stop.exchange(true)) pool.wake();
       if (agreed[1])
         file.write_rows(ranges, params.data(), metrics.data(), traj.data(), status.data());
       if (agreed[3]) {
@@ -292,13 +235,11 @@ RunSummary run_sweep_mpi(const SweepSpec& sw, const std::string& output, const R
   } catch (const std::exception& e) {
     // A failed collective write leaves the other ranks waiting: end the job. Rows not yet
     // marked done stay pending for --resume.
-    abort = true;
-    cv_space.notify_all();
-    for (std::thread& t : pool) t.join();
+    pool.join(true);
     std::fprintf(stderr, "morsim sweep (rank %d): %s\n", rank, e.what());
     MPI_Abort(MPI_COMM_WORLD, 3);
   }
-  for (std::thread& t : pool) t.join();
+  pool.join();
   file.close();
 
   unsigned long long local[2] = {done_mine, failed_mine}, global[2] = {0, 0};
