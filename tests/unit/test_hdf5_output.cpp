@@ -15,32 +15,22 @@
 #include "io/plot.hpp"
 #include "io/results_file.hpp"
 #include "model/errors.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace morsim;
 
 namespace {
 
-// A fresh folder per test case, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "morsim_io_XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-  std::vector<std::string> partial_files() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path))
-      if (e.path().string().find(".partial") != std::string::npos) out.push_back(e.path());
-    return out;
-  }
-};
+using testing::TempDir;
+
+// Temporary files a writer left behind in `dir`.
+std::vector<std::string> partial_files(const TempDir& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir.path))
+    if (e.path().string().find(".partial") != std::string::npos) out.push_back(e.path());
+  return out;
+}
 
 // Values chosen so that each table cell is distinct: a transposed or shifted read shows.
 Trajectory sample_arm(const std::string& name, double offset) {
@@ -196,14 +186,14 @@ TEST_CASE("an existing results file is not overwritten without force", "[io]") {
     CHECK_THAT(what, Catch::Contains("--force"));
   }
   CHECK(file_bytes(path) == before);
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 
   WriteOptions force;
   force.force = true;
   write_results(path, sample_spec("second"), sample_arms(), force);
   ReadOnlyFile f(path);
   CHECK(read_attr_string(f.id.get(), "scenario") == "second");
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 }
 
 TEST_CASE("failed writes throw OutputError and leave no partial file", "[io]") {
@@ -232,7 +222,7 @@ TEST_CASE("failed writes throw OutputError and leave no partial file", "[io]") {
                     OutputError);
     CHECK_FALSE(fs::exists(dir.file("out.h5")));
   }
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 }
 
 TEST_CASE("reading something that is not a results file is an OutputError", "[io]") {
@@ -252,7 +242,7 @@ TEST_CASE("plot_results refuses an existing figure and unknown formats before ru
   CHECK(file_bytes(figure) == "existing");
   CHECK_THROWS_WITH(plot_results(results, dir.file("fig.bmp"), PlotOptions{}),
                     Catch::Contains("format"));
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 }
 
 TEST_CASE("plot_results renders a PNG via the embedded script", "[io][python]") {
@@ -269,10 +259,10 @@ TEST_CASE("plot_results renders a PNG via the embedded script", "[io][python]") 
   opts.title = "-a title that looks like an option";
   plot_results(results, figure, opts);
   CHECK(file_bytes(figure).substr(0, 8) == "\x89PNG\r\n\x1a\n");
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 
   opts.arms = {"absent"};
   opts.force = true;
   CHECK_THROWS_WITH(plot_results(results, figure, opts), Catch::Contains("no arm named absent"));
-  CHECK(dir.partial_files().empty());
+  CHECK(partial_files(dir).empty());
 }

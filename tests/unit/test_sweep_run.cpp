@@ -15,6 +15,7 @@
 #include "io/h5_read.hpp"
 #include "model/errors.hpp"
 #include "solver/simulate.hpp"
+#include "support/temp_dir.hpp"
 #include "sweep/evaluator.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/sweep_spec.hpp"
@@ -25,19 +26,7 @@ using namespace morsim::sweep;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "morsim_sweep_XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using testing::TempDir;
 
 // 3 challenge days x 3 doses, at a loose tolerance so that the test is fast. `extra` adds
 // parameters (e.g. a depot dose that makes some scenarios fail).
