@@ -12,9 +12,13 @@
 #include "pk/dose_schedule.hpp"
 #include "solver/arm_simulator.hpp"
 #include "solver/simulate.hpp"
+#include "support/spec_lookup.hpp"
 
 using namespace morsim;
 namespace fs = std::filesystem;
+
+using testing::compound;
+using testing::formulation;
 
 namespace {
 
@@ -31,18 +35,6 @@ const std::vector<std::string> kScenarios = {"fda-a-fentanyl",
 
 ScenarioSpec load(const std::string& stem) {
   return load_scenario_file((kCrosscheck / (stem + ".toml")).string());
-}
-
-const Compound& compound(const ScenarioSpec& s, const std::string& name) {
-  const Compound* c = s.find_compound(name);
-  REQUIRE(c != nullptr);
-  return *c;
-}
-
-const Formulation& formulation(const ScenarioSpec& s, const std::string& name) {
-  const Formulation* f = s.find_formulation(name);
-  REQUIRE(f != nullptr);
-  return *f;
 }
 
 DoseRecord dose(const std::string& f, double mg, double t_h, double duration_h = -1.0) {

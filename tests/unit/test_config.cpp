@@ -9,9 +9,13 @@
 #include "model/errors.hpp"
 #include "population/population_spec.hpp"
 #include "resources/resources.hpp"
+#include "support/spec_lookup.hpp"
 
 using namespace morsim;
 namespace fs = std::filesystem;
+
+using testing::compound;
+using testing::formulation;
 
 namespace {
 const fs::path kSource = MORSIM_SOURCE_DIR;
@@ -29,17 +33,6 @@ std::vector<fs::path> tomls(const fs::path& dir) {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-const Compound& compound(const ScenarioSpec& s, const std::string& name) {
-  const Compound* c = s.find_compound(name);
-  REQUIRE(c != nullptr);
-  return *c;
-}
-const Formulation& formulation(const ScenarioSpec& s, const std::string& name) {
-  const Formulation* f = s.find_formulation(name);
-  REQUIRE(f != nullptr);
-  return *f;
 }
 
 // A scenario that pulls in every model file of the library.
