@@ -1,4 +1,5 @@
 // Formulation tables (route, F, first pass, release phases) and receptor tables.
+#include <algorithm>
 #include <cmath>
 
 #include "config/schema.hpp"
@@ -12,6 +13,14 @@ const std::vector<std::string> kPhaseKeys{"name", "fraction", "lag", "duration",
 
 namespace {
 
+// `fraction = "rest"` (or { value = "rest", source = ... }): the phase takes what the other
+// phases leave, so a fit or an override can move one phase's share without breaking the sum.
+bool is_rest_fraction(const toml::node& n) {
+  const toml::node* v = &n;
+  if (const toml::table* t = n.as_table(); t && t->contains("value")) v = t->get("value");
+  return v->is_string() && v->as_string()->get() == "rest";
+}
+
 AbsorptionPhase parse_phase(Context& ctx, const toml::table& t, const std::string& fname,
                             const std::string& key, std::size_t index) {
   AbsorptionPhase ph;
@@ -19,7 +28,9 @@ AbsorptionPhase parse_phase(Context& ctx, const toml::table& t, const std::strin
   ph.name = t.contains("name") ? read_string(ctx, *t.get("name"), key + ".name")
                                : "phase" + std::to_string(index);
   const std::string p = fname + "." + ph.name;  // override path: <formulation>.<phase>.<key>
-  if (const toml::node* n = t.get("fraction"))
+  if (const toml::node* n = t.get("fraction"); n && is_rest_fraction(*n))
+    ph.fraction = std::nan("");  // filled in by parse_formulation
+  else if (n)
     ph.fraction = read_quantity(ctx, *n, key + ".fraction", p + ".fraction", dim::dimensionless(),
                                 Range::kUnitInterval);
   if (const toml::node* n = t.get("lag"))
@@ -75,15 +86,31 @@ Formulation parse_formulation(Context& ctx, const toml::table& t) {
   if (!phases || phases->empty())
     fail(ctx, t, n + ".phase", "missing (required: at least one [[phase]])");
   double sum = 0.0;
+  std::size_t rest = phases->size();  // index of the phase with fraction = "rest", if any
   for (std::size_t i = 0; i < phases->size(); ++i) {
     const std::string k = n + ".phase[" + std::to_string(i) + "]";
     f.phases.push_back(parse_phase(ctx, as_table(ctx, *phases->get(i), k), n, k, i));
-    sum += f.phases.back().fraction;
+    if (std::isnan(f.phases.back().fraction)) {
+      if (rest != phases->size())
+        fail(ctx, *phases->get(i), k + ".fraction",
+             "a second phase with fraction \"rest\" (allowed: one)");
+      rest = i;
+    } else {
+      sum += f.phases.back().fraction;
+    }
     for (std::size_t j = 0; j + 1 < f.phases.size(); ++j)
       if (f.phases[j].name == f.phases.back().name)
         fail(ctx, *phases->get(i), k + ".name", "phase name '" + f.phases[j].name + "' used twice");
   }
   constexpr double kSumTol = 1e-9;  // decimal fractions such as 0.05 + 0.95
+  if (rest != phases->size()) {
+    if (sum > 1.0 + kSumTol)
+      fail(ctx, *phases->get(rest), n + ".phase[" + std::to_string(rest) + "].fraction",
+           "the other phases' fractions sum to " + format_number(sum) +
+               ", leaving nothing for \"rest\" (allowed: other fractions summing to at most 1)");
+    f.phases[rest].fraction = std::max(0.0, 1.0 - sum);
+    return f;
+  }
   if (std::fabs(sum - 1.0) > kSumTol)
     fail(ctx, *phases, n + ".phase",
          "phase fractions sum to " + format_number(sum) + " (allowed: a sum of 1)");
