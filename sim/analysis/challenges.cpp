@@ -90,6 +90,11 @@ std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const 
     r.peak_effect = w.peak_effect;
     r.blockade = nan;
     r.control_peak_effect = nan;
+    if (!arm.effect_modelled) {  // no operational effect in this receptor model
+      r.peak_effect = nan;
+      rows.push_back(r);
+      continue;
+    }
     for (std::size_t c = 0; c < control_doses.size(); ++c) {
       if (std::abs(control_doses[c]->applied_time_h - t0) > 1e-9) continue;
       double c1 = t0 + window_h;
@@ -111,17 +116,22 @@ std::string format_challenge_table(const std::string& arm,
                 "formulation", "peak_agon", "antagonist", "effect", "blockade");
   out += line;
   for (const ChallengeResult& r : rows) {
-    char blk[32];
+    char blk[32], eff[32];
     if (std::isnan(r.blockade))
       std::snprintf(blk, sizeof blk, "%9s", "-");
     else
       std::snprintf(blk, sizeof blk, "%8.1f%%", 100.0 * r.blockade);
-    std::snprintf(line, sizeof line, "  %8.2f %8.1f  %-22s %9.1f%% %11.1f%% %9.1f%% %s\n",
+    if (std::isnan(r.peak_effect))  // the receptor model has no operational effect
+      std::snprintf(eff, sizeof eff, "%10s", "-");
+    else
+      std::snprintf(eff, sizeof eff, "%9.1f%%", 100.0 * r.peak_effect);
+    std::snprintf(line, sizeof line, "  %8.2f %8.1f  %-22s %9.1f%% %11.1f%% %s %s\n",
                   r.dose_time_h / 24.0, r.amount_mg, r.formulation.c_str(),
-                  100.0 * r.peak_agonist_occupancy, 100.0 * r.antagonist_occupancy,
-                  100.0 * r.peak_effect, blk);
+                  100.0 * r.peak_agonist_occupancy, 100.0 * r.antagonist_occupancy, eff, blk);
     out += line;
   }
+  if (std::isnan(rows.front().peak_effect))
+    out += "  (effect and blockade: not modelled, the receptor model has no operational effect)\n";
   return out;
 }
 

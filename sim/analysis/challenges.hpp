@@ -16,7 +16,9 @@ struct ChallengeResult {
   double peak_agonist_occupancy = 0.0;  // max over the window of the summed agonist occupancy
   double peak_time_h = 0.0;
   double antagonist_occupancy = 0.0;  // summed antagonist occupancy at the peak
-  double peak_effect = 0.0;           // max agonist effect in the window, fraction of Emax
+  // max agonist effect in the window, fraction of Emax; NaN when the receptor model has no
+  // operational effect (and then blockade and control_peak_effect are NaN too)
+  double peak_effect = 0.0;
   // 1 - peak effect / peak effect of the matching control challenge; NaN without a control.
   double blockade = 0.0;
   double control_peak_effect = 0.0;  // NaN without a control

@@ -19,7 +19,7 @@ std::string fmt(const char* f, double a) {
   std::snprintf(b, sizeof b, f, a);
   return b;
 }
-std::string pct(double x) { return fmt("%.0f%%", 100.0 * x); }
+std::string pct(double x) { return std::isnan(x) ? "-" : fmt("%.0f%%", 100.0 * x); }
 std::string day(double t_h) { return fmt("%.1f", t_h / 24.0); }
 
 const Trajectory* arm_with_antagonist(const ScenarioSpec& spec, const std::vector<Trajectory>& arms,

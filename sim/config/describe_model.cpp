@@ -69,9 +69,12 @@ void describe_equations(std::ostringstream& os, const ScenarioSpec& spec) {
       os << "  dθ_" << c.name << "/dt = kon * Ce_" << c.name << "^n * (1 - Σθ) - koff * θ_"
          << c.name << "\n";
   }
-  os << "  effect = (Σ τ_i θ_i)^nT / (1 + (Σ τ_i θ_i)^nT),  nT = "
-     << num(spec.receptor.transducer_slope) << ", binding "
-     << (spec.receptor.mode == BindingMode::kKinetic ? "kinetic" : "at equilibrium") << "\n";
+  if (spec.receptor.operational_effect)
+    os << "  effect = (Σ τ_i θ_i)^nT / (1 + (Σ τ_i θ_i)^nT),  nT = "
+       << num(spec.receptor.transducer_slope) << ", binding ";
+  else
+    os << "  effect: not modelled (receptor.operational_effect = false), binding ";
+  os << (spec.receptor.mode == BindingMode::kKinetic ? "kinetic" : "at equilibrium") << "\n";
 }
 
 }  // namespace

@@ -154,6 +154,20 @@ bool read_bool(const Context& ctx, const toml::node& n, const std::string& key) 
   fail(ctx, n, key, "expected true or false, got a " + type_name(n));
 }
 
+bool read_flag(Context& ctx, const toml::node& n, const std::string& key,
+               const std::string& param) {
+  std::string source;
+  if (const auto* t = n.as_table()) {
+    check_keys(ctx, *t, key, {"value", "source"});
+    require(ctx, *t, "value", key + ".value", "true or false");
+    if (const toml::node* s = t->get("source")) source = read_string(ctx, *s, key + ".source");
+  }
+  const toml::node& v = value_node(n);
+  const bool b = read_bool(ctx, v, key);
+  ctx.sources.push_back({param, b ? "true" : "false", source, false});
+  return b;
+}
+
 const toml::node& value_node(const toml::node& n) {
   if (const auto* t = n.as_table())
     if (const toml::node* v = t->get("value")) return *v;

@@ -68,6 +68,10 @@ double read_quantity(Context& ctx, const toml::node& n, const std::string& key,
                      const std::string& param, const ExpectedDimension& expected,
                      Range range = Range::kAny);
 
+// A switch written as true / false or { value = true, source = "..." }; recorded in
+// ctx.sources under `param` like a quantity.
+bool read_flag(Context& ctx, const toml::node& n, const std::string& key, const std::string& param);
+
 // The value node of a quantity ("value" of a {value, source} table, else the node itself).
 const toml::node& value_node(const toml::node& n);
 

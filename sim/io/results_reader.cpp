@@ -119,6 +119,9 @@ Trajectory read_arm(const std::string& path, const std::string& arm) {
   t.occupancy = read_table(loc, "occupancy", nt, nk);
   t.free_receptor = read_doubles(loc, "free_receptor");
   t.effect = read_doubles(loc, "effect");
+  // Files written before the setting existed have no attribute: their effect is modelled.
+  if (has_attr(file.get(), "operational_effect"))
+    t.effect_modelled = read_attr_int(file.get(), "operational_effect") != 0;
   if (t.free_receptor.size() != nt || t.effect.size() != nt)
     throw OutputError("HDF5: free_receptor/effect do not match the time axis");
   const auto agonists = read_attr_strings(loc, "agonists");

@@ -92,6 +92,7 @@ void write_root_attributes(hid_t file, const ScenarioSpec& spec, const WriteOpti
   write_attr(file, "atol", spec.solver.atol);
   write_attr(file, "atol_occupancy", spec.solver.atol_occupancy);
   write_attr(file, "binding_mode", binding_mode_name(spec.receptor.mode));
+  write_attr(file, "operational_effect", std::int64_t{spec.receptor.operational_effect ? 1 : 0});
   for (const auto& [key, value] : opts.extra_attributes) {
     if (key.empty() || H5Aexists(file, key.c_str()) > 0)
       throw OutputError("extra attribute '" + key + "' is empty or reserved");
@@ -169,7 +170,11 @@ void write_arm(hid_t file, const Trajectory& t) {
   H5Id free = write_dataset(loc, "free_receptor", tt, t.free_receptor, "1",
                             "fraction of receptors not bound by any compound");
   H5Id effect = write_dataset(loc, "effect", tt, t.effect, "1",
-                              "agonist effect as a fraction of the maximum");
+                              t.effect_modelled
+                                  ? "agonist effect as a fraction of the maximum"
+                                  : "not modelled: the receptor model has no operational effect "
+                                    "(all NaN)");
+  write_attr(effect.get(), "modelled", std::int64_t{t.effect_modelled ? 1 : 0});
   make_dimension(time, "time", {&plasma, &brain, &occ, &free, &effect}, 0);
   make_dimension(compound, "compound", {&plasma, &brain, &occ}, 1);
   write_doses(loc, t.doses);

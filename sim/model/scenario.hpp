@@ -16,6 +16,10 @@ struct Receptor {
   std::string name = "MOR";
   BindingMode mode = BindingMode::kKinetic;
   double transducer_slope = 1.0;  // operational model slope n_T
+  // false: the receptor model has no operational (Black-Leff) transducer, e.g. the FDA model
+  // (Mann 2022), whose outcome is driven by occupancy alone; the effect is then not computed
+  // (NaN in trajectories, marked in the results file, absent from tables and figures).
+  bool operational_effect = true;
 };
 
 enum class SolverMethod { kRosenbrock4, kDopri5 };

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
 """Figure of a morsim results file: occupancy, agonist effect and plasma levels per arm.
+The effect panel is left out when the receptor model has no operational effect (root
+attribute operational_effect = 0, or an effect that is all NaN).
 
 Reads only the HDF5 file written by `morsim run` (layout: docs/output.md) and writes a PNG,
 SVG or PDF chosen by the extension of --output (or --format). Embedded in the morsim binary
@@ -74,7 +76,11 @@ def read_results(path, wanted):
             names = wanted
         if not names:
             raise PlotError(f"{path} holds no arms")
-        return attr_text(f, "scenario"), [read_arm(f[n]) for n in names]
+        arms = [read_arm(f[n]) for n in names]
+        modelled = int(f.attrs.get("operational_effect", 1)) != 0
+        for arm in arms:
+            arm["effect_modelled"] = modelled and not np.all(np.isnan(arm["effect"]))
+        return attr_text(f, "scenario"), arms
 
 
 def compound_colors(arms):
@@ -169,15 +175,19 @@ def make_figure(scenario, arms, title):
     colors = compound_colors(arms)
     scale, unit = time_axis(arms)
     n = len(arms)
-    fig, axes = plt.subplots(3, n, figsize=(max(8.0, 5.5 * n), 9.0), sharex="col",
-                             sharey="row", squeeze=False,
-                             gridspec_kw={"height_ratios": [3, 1.6, 2.4]})
+    # No effect panel where no arm has an operational effect (e.g. the FDA model, Mann 2022).
+    effect = any(a.get("effect_modelled", True) for a in arms)
+    ratios = [3, 1.6, 2.4] if effect else [3, 2.4]
+    fig, axes = plt.subplots(len(ratios), n, figsize=(max(8.0, 5.5 * n), 9.0 if effect else 7.4),
+                             sharex="col", sharey="row", squeeze=False,
+                             gridspec_kw={"height_ratios": ratios})
     for j, arm in enumerate(arms):
         t = arm["time_h"] / scale
-        occ_ax, eff_ax, pk_ax = axes[:, j]
+        occ_ax, pk_ax = axes[0, j], axes[-1, j]
         plot_occupancy(occ_ax, arm, t, colors)
         plot_dose_marks(axes[:, j], arm, scale, colors)
-        plot_effect(eff_ax, arm, t)
+        if effect:
+            plot_effect(axes[1, j], arm, t)
         plot_plasma(pk_ax, arm, t, colors)
         occ_ax.set_title(arm["name"], fontsize=13, pad=12)
         pk_ax.set_xlabel(f"Time ({unit})")
@@ -187,7 +197,7 @@ def make_figure(scenario, arms, title):
             ax.grid(True, alpha=0.3)
             if j > 0:
                 ax.set_ylabel("")
-    limit_plasma_axis(axes[2], arms)
+    limit_plasma_axis(axes[-1], arms)
     fig.suptitle(title or scenario or "morsim results", fontsize=15, fontweight="bold")
     handles = legend_handles(arms, colors)
     fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False,

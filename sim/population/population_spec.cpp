@@ -389,6 +389,11 @@ PopulationSpec load(const std::string& text, const std::string& display_name,
   ps.path = display_name;
   ps.text = text;
   ps.scenario = load_scenario_text(scenario_part(text), display_name, library);
+  if (!ps.scenario.receptor.operational_effect)
+    throw ConfigError(display_name, 0, "receptor.operational_effect",
+                      "a population counts rewarding heroin uses from the agonist effect, and "
+                      "this receptor model has none (allowed: a receptor with an operational "
+                      "effect)");
   toml::table root;
   try {
     root = toml::parse(text, display_name);

@@ -116,6 +116,7 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
   tr.occupancy.resize(nt * nk);
   tr.free_receptor.resize(nt);
   tr.effect.resize(nt);
+  tr.effect_modelled = spec_->receptor.operational_effect;
 
   integrator_->reset_stats();
   Eigen::VectorXd x = initial_state(schedule);

@@ -19,7 +19,9 @@ int CompiledModel::add_state(const std::string& name, const std::string& unit, d
 }
 
 CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& options)
-    : mode_(spec.receptor.mode), transducer_slope_(spec.receptor.transducer_slope) {
+    : mode_(spec.receptor.mode),
+      transducer_slope_(spec.receptor.transducer_slope),
+      operational_effect_(spec.receptor.operational_effect) {
   std::map<std::string, std::size_t> index;
   for (std::size_t k = 0; k < spec.compounds.size(); ++k) index[spec.compounds[k].name] = k;
   auto compound_index = [&](const std::string& name, const std::string& who) {
@@ -256,7 +258,8 @@ void CompiledModel::observe(const Eigen::VectorXd& x, double* plasma_nM, double*
       bound += occupancy[k];
     }
   free_receptor = 1.0 - bound;
-  effect = operational_effect(ligands_, occ, transducer_slope_);
+  effect = operational_effect_ ? operational_effect(ligands_, occ, transducer_slope_)
+                               : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace morsim

@@ -59,6 +59,7 @@ class CompiledModel {
   const std::vector<const Binding*>& ligands() const { return ligands_; }
   std::size_t n_compounds() const { return compounds_.size(); }
   BindingMode binding_mode() const { return mode_; }
+  bool has_operational_effect() const { return operational_effect_; }
   int eliminated_state() const { return eliminated_; }
   // Where an input to phase `phase` of formulation `formulation` goes.
   const std::vector<InputTarget>& input_targets(std::size_t formulation, std::size_t phase) const {
@@ -76,7 +77,8 @@ class CompiledModel {
   // The constant linear part (PK and brain equilibration).
   const Eigen::MatrixXd& linear_matrix() const { return a_dense_; }
 
-  // Plasma and brain concentrations (nM), occupancy per compound, free receptor and effect.
+  // Plasma and brain concentrations (nM), occupancy per compound, free receptor and effect
+  // (NaN when the receptor model has no operational effect).
   void observe(const Eigen::VectorXd& x, double* plasma_nM, double* brain_nM, double* occupancy,
                double& free_receptor, double& effect) const;
 
@@ -101,6 +103,7 @@ class CompiledModel {
   std::vector<std::pair<int, int>> jacobian_nonzeros_;
   BindingMode mode_;
   double transducer_slope_;
+  bool operational_effect_ = true;
   int eliminated_ = -1;
   std::vector<Binding> bindings_;  // owned copies that ligands_ point into
 };

@@ -29,7 +29,9 @@ struct Trajectory {
   std::vector<double> occupancy;       // T x K, fraction of receptors bound
   std::vector<double> free_receptor;   // T
   std::vector<double> effect;          // T, agonist effect as a fraction of the maximum
-  std::vector<DoseLogEntry> doses;     // event log, in applied-time order
+  // false: the receptor model has no operational effect; `effect` is then all NaN.
+  bool effect_modelled = true;
+  std::vector<DoseLogEntry> doses;  // event log, in applied-time order
   SolverStats stats;
 
   std::size_t n_times() const { return t_h.size(); }

@@ -294,6 +294,12 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& path) {
       const std::string w = "metric[" + std::to_string(i) + "]";
       if (!t) r.fail(&(*ms)[i], w, "expected a table");
       sw.metrics.push_back(read_metric(r, *t, w, sw.challenge.present));
+      const MetricKind k = sw.metrics.back().kind;
+      if (!sw.base.receptor.operational_effect &&
+          (k == MetricKind::kPeakEffect || k == MetricKind::kEffectBlockade))
+        r.fail(t->get("kind"), w + ".kind",
+               "the base scenario's receptor model has no operational effect "
+               "(receptor.operational_effect = false) (allowed: occupancy metrics)");
     }
   }
   if (sw.metrics.empty()) r.fail(&root, "metric", "no [[metric]] given");
