@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_show_command(app, &exit_code);
   add_sweep_command(app, &exit_code);
   add_population_command(app, &exit_code);
+  add_fit_command(app, &exit_code);
   morsim::install_partial_file_cleanup();
   try {
     app.parse(argc, argv);

@@ -1,0 +1,83 @@
+// The in-memory model library of a fit and the scenario sources that load through it.
+#include "fit/cached_library.hpp"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "model/errors.hpp"
+
+namespace morsim::fit {
+
+namespace fs = std::filesystem;
+
+CachedLibrary::CachedLibrary(std::unique_ptr<ModelLibrary> inner)
+    : inner_(std::move(inner)), description_(inner_->description()) {}
+
+std::optional<ModelFile> CachedLibrary::find(const std::string& relative) const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto it = files_.find(relative);
+  if (it == files_.end()) it = files_.emplace(relative, inner_->find(relative)).first;
+  return it->second;
+}
+
+std::vector<std::string> CachedLibrary::names(const std::string& folder) const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  auto it = names_.find(folder);
+  if (it == names_.end()) it = names_.emplace(folder, inner_->names(folder)).first;
+  return it->second;
+}
+
+ScenarioSpec ScenarioSource::load(const std::vector<std::string>& overrides) const {
+  return load_scenario_text(text, path, *library, overrides);
+}
+
+ScenarioSource read_scenario_source(
+    const std::string& path, std::map<std::string, std::shared_ptr<const ModelLibrary>>& cache) {
+  ScenarioSource src;
+  src.path = path;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      throw ConfigError(path, 0, "(file)", fs::exists(path) ? "cannot be read" : "no such file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    src.text = text.str();
+  }
+  toml::table root;
+  try {
+    root = toml::parse(src.text, path);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(path, static_cast<int>(e.source().begin.line), "(syntax)",
+                      "not valid TOML: " + std::string(e.description()) + " (column " +
+                          std::to_string(e.source().begin.column) + ")");
+  }
+  const fs::path dir = fs::path(path).parent_path();
+  std::optional<fs::path> models;
+  if (const toml::table* s = root.get_as<toml::table>("scenario"))
+    if (const toml::node* m = s->get("models"); m && m->is_string()) {
+      models = dir / m->as_string()->get();
+      if (!fs::is_directory(*models))
+        throw ConfigError(path, static_cast<int>(m->source().begin.line), "scenario.models",
+                          "no folder '" + models->string() + "'");
+    }
+  if (!models) models = find_models_dir(dir.empty() ? fs::path(".") : dir);
+  std::error_code ec;
+  const std::string key =
+      models ? fs::weakly_canonical(*models, ec).string() : std::string("(built-in)");
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    std::unique_ptr<ModelLibrary> inner;
+    if (models)
+      inner = std::make_unique<DirectoryLibrary>(*models);
+    else
+      inner = std::make_unique<EmbeddedLibrary>();
+    it = cache.emplace(key, std::make_shared<CachedLibrary>(std::move(inner))).first;
+  }
+  src.library = it->second;
+  return src;
+}
+
+}  // namespace morsim::fit
