@@ -119,8 +119,8 @@ Formulation parse_formulation(Context& ctx, const toml::table& t) {
 
 void parse_receptor(Context& ctx, const toml::table& t, const std::string& path, Receptor& r,
                     bool scenario_table) {
-  std::vector<std::string> keys{"name", "mode", "transducer_slope"};
-  if (scenario_table) keys = {"model", "mode", "transducer_slope"};
+  std::vector<std::string> keys{"name", "mode", "transducer_slope", "operational_effect"};
+  if (scenario_table) keys = {"model", "mode", "transducer_slope", "operational_effect"};
   check_keys(ctx, t, path, keys);
   if (const toml::node* n = t.get("name")) r.name = read_string(ctx, *n, path + ".name");
   if (const toml::node* m = t.get("mode")) {
@@ -138,6 +138,9 @@ void parse_receptor(Context& ctx, const toml::table& t, const std::string& path,
     r.transducer_slope =
         read_quantity(ctx, *s, path + ".transducer_slope", "receptor.transducer_slope",
                       dim::dimensionless(), Range::kPositive);
+  if (const toml::node* e = t.get("operational_effect"))
+    r.operational_effect =
+        read_flag(ctx, *e, path + ".operational_effect", "receptor.operational_effect");
 }
 
 }  // namespace morsim::config
