@@ -21,15 +21,18 @@ namespace {
 const fs::path kSource = MORSIM_SOURCE_DIR;
 constexpr double kRel = 1e-12;  // values are typed decimals times exact unit factors
 
-// Scenario configs under `dir`; sweep files ([sweep] table, sim/sweep's format) are skipped.
+// Scenario configs under `dir`; sweep files ([sweep] table, sim/sweep's format) and fit files
+// ([fit] table, sim/fit's format; tested by tests/python/test_calibration.py) are skipped.
 std::vector<fs::path> tomls(const fs::path& dir) {
   std::vector<fs::path> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.path().extension() != ".toml") continue;
     std::ifstream in(e.path());
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (text.find("\n[sweep]") == std::string::npos && text.rfind("[sweep]", 0) != 0)
-      out.push_back(e.path());
+    const auto has_table = [&text](const std::string& header) {
+      return text.find("\n" + header) != std::string::npos || text.rfind(header, 0) == 0;
+    };
+    if (!has_table("[sweep]") && !has_table("[fit]")) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -88,7 +91,7 @@ TEST_CASE("every value in models/ carries a source", "[config]") {
     INFO(p.path << " = " << p.value);
     CHECK(!p.source.empty());
     CHECK((p.source.rfind("primary:", 0) == 0 || p.source.rfind("secondary:", 0) == 0 ||
-           p.source.rfind("estimate:", 0) == 0));
+           p.source.rfind("fit:", 0) == 0 || p.source.rfind("estimate:", 0) == 0));
   }
 }
 
@@ -110,7 +113,7 @@ TEST_CASE("models convert to internal units", "[config]") {
   CHECK(h.k_elim_per_h == Approx(std::log(2.0) / 0.05).epsilon(kRel));             // t1/2 3 min
   CHECK(h.binding.kon_per_nM_n_per_h == Approx(0.3 * 3600 / 1000).epsilon(kRel));  // koff/Ki
   const Compound& n = compound(s, "naltrexone");
-  CHECK(n.k_elim_per_h == Approx(140.0 / 808.0).epsilon(kRel));
+  CHECK(n.k_elim_per_h == Approx(67.27 / 318.2).epsilon(kRel));  // CL / V
   CHECK(n.binding.koff_per_h == Approx(21.0).epsilon(kRel));
   REQUIRE(n.peripherals.size() == 1);
   const Formulation& f = formulation(s, "naltrexone-oral-50mg");
@@ -160,7 +163,7 @@ name = "a"
       {"6-beta-naltrexol.partition=0.2", "naltrexone-oral-50mg.gut.transit=[\"2 /h\"]"});
   const Compound& n = compound(s, "naltrexone");
   CHECK(n.ke0_per_h == 1.5);
-  CHECK(n.k_elim_per_h == Approx(210.0 / 808.0).epsilon(kRel));
+  CHECK(n.k_elim_per_h == Approx(210.0 / 318.2).epsilon(kRel));  // 3.5 L/min / V
   CHECK(compound(s, "6-beta-naltrexol").brain_partition == 0.2);
   CHECK(formulation(s, "naltrexone-depot-380mg").phases[0].fraction == 0.05);
   CHECK(formulation(s, "naltrexone-oral-50mg").phases[0].transit_rates_per_h ==
@@ -288,4 +291,50 @@ TEST_CASE("output grid includes the end when it lands on the grid", "[config]") 
   CHECK(std::string(to_string(DoseStatus::kLate)) == "late");
   CHECK(std::string(to_string(DoseStatus::kMissed)) == "missed");
   CHECK(std::string(to_string(DoseStatus::kTaken)) == "taken");
+}
+
+TEST_CASE("a phase with fraction = \"rest\" takes what the other phases leave", "[config]") {
+  const std::string text = R"(
+[scenario]
+name = "rest"
+use = ["naltrexone"]
+[[formulation]]
+name = "depot"
+compound = "naltrexone"
+route = "im-depot"
+[[formulation.phase]]
+name = "fast"
+fraction = 0.25
+[[formulation.phase]]
+name = "slow"
+fraction = { value = "rest", source = "the remainder" }
+transit = ["0.01 /h"]
+[output]
+end = "1 d"
+[[arm]]
+name = "a"
+)";
+  const DirectoryLibrary lib(kSource / "models");
+  const ScenarioSpec s = load_scenario_text(text, "rest.toml", lib);
+  CHECK(formulation(s, "depot").phases[1].fraction == Approx(0.75).epsilon(kRel));
+  // Moving the other phase by an override moves the rest with it.
+  const ScenarioSpec moved =
+      load_scenario_text(text, "rest.toml", lib, {"depot.fast.fraction=0.4"});
+  CHECK(formulation(moved, "depot").phases[1].fraction == Approx(0.6).epsilon(kRel));
+  // Nothing left, or two rests: refused with the key named.
+  try {
+    load_scenario_text(text, "rest.toml", lib, {"depot.fast.fraction=1.5"});
+    FAIL("a fraction above 1 was accepted");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("fraction") != std::string::npos);
+  }
+  std::string two = text;
+  two.replace(two.find("fraction = 0.25"), 15, "fraction = \"rest\"");
+  try {
+    load_scenario_text(two, "rest.toml", lib);
+    FAIL("two rest phases were accepted");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("a second phase with fraction \"rest\"") != std::string::npos);
+    CHECK(e.key() == "depot.phase[1].fraction");
+  }
 }

@@ -251,5 +251,5 @@ TEST_CASE("sweep run: effect metrics equal the effect of whole-arm simulations",
   CHECK(control > 0.5);  // 31.6 mg of heroin alone is a strong effect
   CHECK(m[0] == Approx(blocked).margin(2e-4));
   CHECK(m[1] == Approx(1.0 - blocked / control).margin(5e-4));
-  CHECK(m[1] > 0.5);  // the depot on day 9 blocks most of it
+  CHECK(m[1] > 0.2);  // the calibrated depot on day 9 blocks about a third (docs/validation.md)
 }
