@@ -409,6 +409,18 @@ TEST_CASE("fit: --check passes within the tolerances and fails outside", "[fit]"
   CHECK_FALSE(at_initial[1].within_tolerance);
 }
 
+TEST_CASE("fit: --check accepts a documented miss only while it still misses", "[fit]") {
+  FitSpec spec = load_fit_file((kFitData / "onecpt-check-fails.toml").string());
+  spec.datasets[1].disagreement = "docs/validation.md: the occupancy is known to miss";
+  const CheckResult noted = check(spec, 1);
+  CHECK(noted.passed);  // dataset 1 misses, as its note says; dataset 0 agrees
+  CHECK_THAT(format_check(spec, noted), Catch::Contains("a documented disagreement"));
+  spec.datasets[0].disagreement = "a stale note on a dataset that agrees";
+  const CheckResult stale = check(spec, 1);
+  CHECK_FALSE(stale.passed);
+  CHECK_THAT(format_check(spec, stale), Catch::Contains("remove the note"));
+}
+
 TEST_CASE("fit: the TOML snippet names the model file and table of each parameter", "[fit]") {
   const FitSpec spec = load_fit_file((kFitData / "onecpt-fit.toml").string());
   CHECK(model_location(spec, "drug.clearance").table == "[pk]");
