@@ -48,15 +48,17 @@ int run_population_demo(const std::string& name, const char* text, const std::st
                         bool force, bool no_plot) {
   const std::string h5 = stem + ".h5", png = no_plot ? "" : stem + ".png";
   try {
-    refuse_existing(h5, force);
-    if (!png.empty()) refuse_existing(png, force);
+    check_output(h5, force, OutputKind::kResults);
+    if (!png.empty()) check_output(png, force, OutputKind::kFigure);
   } catch (const std::exception& e) {
     std::cerr << "morsim demo: " << e.what() << "\n";
     return kBadInput;
   }
   const population::PopulationSpec ps = population::load_population_text(
       text, std::string(kDemoPrefix) + name + ".toml (built-in)", true);
-  const population::PopulationResult r = population::run_population(ps, {});
+  population::PopulationOptions opt;
+  opt.output_path = h5;  // its scratch file beside it
+  const population::PopulationResult r = population::run_population(ps, opt);
   PopulationWriteOptions w;
   w.force = force;
   w.command = "morsim demo " + name;

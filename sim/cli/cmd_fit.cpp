@@ -30,7 +30,8 @@ void add_fit_command(CLI::App& app, int* exit_code) {
   cmd->add_option("-o,--output", args->output, "Results file (HDF5); required unless --check");
   cmd->add_option("--plot", args->plot, "Also draw the fit (.png, .svg or .pdf)");
   cmd->add_option("--threads", args->threads,
-                  "Threads for the simulations of one evaluation (default: every core)");
+                  "Threads for the simulations of one evaluation (default: every core)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--set", args->set,
                   "Override a parameter in every dataset's scenario before the fit parameters, "
                   "e.g. --set 'naltrexone.koff=0.35 /min' (repeatable)");
@@ -51,8 +52,8 @@ void add_fit_command(CLI::App& app, int* exit_code) {
         return kBadInput;
       }
       try {  // a refusal is a usage error, before any work
-        if (!args->check) refuse_existing(args->output, args->force);
-        if (!args->plot.empty()) refuse_existing(args->plot, args->force);
+        if (!args->check) check_output(args->output, args->force, OutputKind::kResults);
+        if (!args->plot.empty()) check_output(args->plot, args->force, OutputKind::kFigure);
       } catch (const std::exception& e) {
         std::cerr << "morsim fit: " << e.what() << "\n";
         return kBadInput;

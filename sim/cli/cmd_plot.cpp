@@ -1,5 +1,8 @@
 // `morsim plot OUT.h5 -o FIG.png`: the figure of a results file, without running the model.
+#include <iostream>
+
 #include "cli/commands.hpp"
+#include "io/partial_file.hpp"
 #include "io/plot.hpp"
 
 namespace morsim::cli {
@@ -23,6 +26,12 @@ void add_plot_command(CLI::App& app, int* exit_code) {
   cmd->add_flag("-f,--force", args->force, "Replace an existing figure");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("plot", [&] {
+      try {  // a refusal is a usage error, before Python starts
+        check_output(args->output, args->force, OutputKind::kFigure);
+      } catch (const std::exception& e) {
+        std::cerr << "morsim plot: " << e.what() << "\n";
+        return kBadInput;
+      }
       PlotOptions p;
       p.force = args->force;
       p.arms = args->arms;

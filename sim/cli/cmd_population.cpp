@@ -32,13 +32,14 @@ void add_population_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--subjects", args->subjects, "Subjects per arm (default: the config's)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10'000'000}));
   auto* seed = cmd->add_option("--seed", args->seed, "Random seed (default: the config's)");
-  cmd->add_option("--threads", args->threads, "Worker threads; 0 = every core");
+  cmd->add_option("--threads", args->threads, "Worker threads; 0 = every core")
+      ->check(CLI::Range(0, 1024));
   cmd->add_flag("-f,--force", args->force, "Replace an existing output file");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   cmd->callback([args, exit_code, seed] {
     *exit_code = guarded("population", [&]() -> int {
       try {
-        refuse_existing(args->output, args->force);
+        check_output(args->output, args->force, OutputKind::kResults);
       } catch (const std::exception& e) {
         std::cerr << "morsim population: " << e.what() << "\n";
         return kBadInput;
@@ -48,6 +49,7 @@ void add_population_command(CLI::App& app, int* exit_code) {
       if (seed->count() > 0) ps.seed = args->seed;
       population::PopulationOptions opt;
       opt.threads = args->threads;
+      opt.output_path = args->output;
       const population::PopulationResult r = population::run_population(ps, opt);
 #if MORSIM_WITH_MPI
       if (!population::mpi_population_writer()) return kSuccess;  // rank 0 writes (mpirun)

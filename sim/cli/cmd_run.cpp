@@ -15,7 +15,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
   struct Args {
     std::string config, output, plot;
     std::vector<std::string> set;
-    bool force = false, quiet = false;
+    bool force = false, quiet = false, allow_large = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("scenario", args->config, "Scenario file (TOML)")->required();
@@ -25,6 +25,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
                   "Override a parameter, e.g. --set 'naltrexone.ke0=1.5 /h' (repeatable)");
   cmd->add_flag("-f,--force", args->force, "Replace existing output files");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  cmd->add_flag("--allow-large", args->allow_large,
+                "Run even if the results would exceed 2 GB (refused otherwise)");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("run", [&]() -> int {
       const ScenarioSpec spec = load_scenario_file(args->config, args->set);
@@ -37,6 +39,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
       req.command_line = "morsim run " + args->config;
       try {
         check_outputs_free(req);  // a refusal is a usage error, before any work
+        check_output_size(spec, args->allow_large);
       } catch (const std::exception& e) {
         std::cerr << "morsim run: " << e.what() << "\n";
         return kBadInput;

@@ -1,12 +1,27 @@
 // `morsim validate FILE` checks a scenario without running it; `morsim show FILE` prints the
 // assembled model as a student would read it.
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
 #include "solver/compiled_model.hpp"
 
 namespace morsim::cli {
+namespace {
+
+// What `morsim run` would hold and write, so a run too large is found before it starts.
+std::string results_size_text(const ScenarioSpec& spec) {
+  const OutputSize o = predicted_output_size(spec);
+  char text[200];
+  std::snprintf(
+      text, sizeof text, "%.3g samples, about %.3g MB of results%s", o.samples, o.bytes / 1e6,
+      o.bytes > kLargeOutputBytes ? ", which morsim run refuses without --allow-large" : "");
+  return text;
+}
+
+}  // namespace
 
 void add_validate_command(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("validate",
@@ -22,7 +37,7 @@ void add_validate_command(CLI::App& app, int* exit_code) {
         CompiledModel model(spec);  // also checks the state layout
         std::cout << f << ": ok (" << spec.compounds.size() << " compounds, "
                   << spec.formulations.size() << " formulations, " << spec.arms.size() << " arms, "
-                  << model.size() << " states)\n";
+                  << model.size() << " states; " << results_size_text(spec) << ")\n";
         return kSuccess;
       });
       if (rc != kSuccess) *exit_code = rc;

@@ -19,6 +19,9 @@ int guarded(const char* command, const std::function<int()>& body) {
   } catch (const UnitError& e) {
     std::cerr << "morsim " << command << ": " << e.what() << "\n";
     return kBadInput;
+  } catch (const InputFileError& e) {
+    std::cerr << "morsim " << command << ": " << e.what() << "\n";
+    return kBadInput;
   } catch (const SolverError& e) {
     std::cerr << "morsim " << command << ": " << e.what() << "\n";
     return kRunFailure;

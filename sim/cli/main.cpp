@@ -1,8 +1,12 @@
 // The morsim command line program: parses arguments and dispatches to the subcommands.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
+#include "config/toml_reader.hpp"
 #include "io/partial_file.hpp"
 #if MORSIM_WITH_MPI
 #include "cli/mpi_init.hpp"
@@ -32,6 +36,17 @@ int main(int argc, char** argv) {
   add_population_command(app, &exit_code);
   add_fit_command(app, &exit_code);
   morsim::install_partial_file_cleanup();
+  // A mistyped command gets a suggestion, not the whole usage.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::cerr << "morsim: unknown command '" << argv[1] << "'"
+                << morsim::config::did_you_mean(argv[1], names)
+                << " (commands: " << morsim::config::join(names) << ")\n";
+      return kBadInput;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

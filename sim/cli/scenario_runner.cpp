@@ -2,19 +2,42 @@
 #include "cli/scenario_runner.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "analysis/challenges.hpp"
 #include "io/partial_file.hpp"
 #include "io/plot.hpp"
 #include "io/results_file.hpp"
+#include "model/errors.hpp"
+#include "solver/sample_grid.hpp"
 #include "solver/simulate.hpp"
 
 namespace morsim::cli {
 
 void check_outputs_free(const RunRequest& req) {
-  refuse_existing(req.output_h5, req.force);
-  if (!req.figure.empty()) refuse_existing(req.figure, req.force);
+  check_output(req.output_h5, req.force, OutputKind::kResults);
+  if (!req.figure.empty()) check_output(req.figure, req.force, OutputKind::kFigure);
+}
+
+OutputSize predicted_output_size(const ScenarioSpec& spec) {
+  OutputSize o;
+  // Per sample: time, effect and, per compound, plasma, brain and occupancy, in doubles.
+  o.series = 2.0 + 3.0 * static_cast<double>(spec.compounds.size());
+  o.samples = predicted_samples(spec);
+  o.bytes = o.samples * o.series * sizeof(double);
+  return o;
+}
+
+void check_output_size(const ScenarioSpec& spec, bool allow_large) {
+  const OutputSize o = predicted_output_size(spec);
+  if (o.bytes <= kLargeOutputBytes || allow_large) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "the results would take about %.1f GB (%.3g samples x %.0f series); use a "
+                "coarser [output] step or a shorter run, or pass --allow-large",
+                o.bytes / 1e9, o.samples, o.series);
+  throw OutputError(text);
 }
 
 std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest& req) {

@@ -24,6 +24,15 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
 // Refuses (OutputError, exit 2 by the caller) before any work if an output exists.
 void check_outputs_free(const RunRequest& req);
 
+// Refuses (OutputError) a run whose results would exceed kLargeOutputBytes in memory and on
+// disk, with the numbers, unless allow_large.
+inline constexpr double kLargeOutputBytes = 2e9;
+struct OutputSize {
+  double samples = 0, series = 0, bytes = 0;
+};
+OutputSize predicted_output_size(const ScenarioSpec& spec);
+void check_output_size(const ScenarioSpec& spec, bool allow_large);
+
 std::string join_args(int argc, const char* const* argv);
 
 }  // namespace morsim::cli

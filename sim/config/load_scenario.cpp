@@ -9,6 +9,7 @@
 
 #include "config/overrides.hpp"
 #include "config/schema.hpp"
+#include "config/toml_shape.hpp"
 
 namespace morsim {
 namespace {
@@ -17,6 +18,7 @@ using config::Context;
 using config::fail;
 
 toml::table parse_toml(const std::string& text, const std::string& display) {
+  config::check_toml_shape(text, display);
   try {
     return toml::parse(text, display);
   } catch (const toml::parse_error& e) {

@@ -4,6 +4,24 @@
 namespace morsim::config {
 namespace {
 
+// Bounds beyond which a run gives nonsense or cannot be held in memory; checked at load so
+// that `validate` reports them before any work.
+constexpr double kMaxDoseMg = 1e6;         // a kilogram: any real dose is far below
+constexpr long kMaxAddl = 1'000'000;       // repeated doses of one record
+constexpr double kMaxGridSamples = 1e9;    // per arm: 8 GB for the time axis alone
+constexpr double kMaxRefineSamples = 1e6;  // after each dose
+constexpr double kMinRtol = 1e-14, kMaxRtol = 0.1;
+constexpr double kMinAtol = 1e-20, kMaxAtol = 1e-2;
+constexpr long kMaxSteps = 1'000'000'000;
+
+void check_between(Context& ctx, const toml::node& n, const std::string& key, double x, double lo,
+                   double hi) {
+  if (!(x >= lo && x <= hi))
+    fail(ctx, value_node(n), key,
+         "got " + format_number(x) + " (allowed: " + format_number(lo) + " to " +
+             format_number(hi) + ")");
+}
+
 std::vector<std::string> formulation_names(const ScenarioSpec& spec) {
   std::vector<std::string> names;
   for (const Formulation& f : spec.formulations) names.push_back(f.name);
@@ -37,10 +55,19 @@ DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
   d.amount_mg =
       read_quantity(ctx, require(ctx, t, "amount", k + ".amount", "a mass, e.g. \"25 mg\""),
                     k + ".amount", "", dim::mass(), Range::kPositive);
+  if (d.amount_mg > kMaxDoseMg)
+    fail(ctx, value_node(*t.get("amount")), k + ".amount",
+         "got " + format_quantity(d.amount_mg, dim::mass()) + " (allowed: up to " +
+             format_quantity(kMaxDoseMg, dim::mass()) + ")");
   if (const toml::node* n = t.get("time"))
     d.time_h = read_quantity(ctx, *n, k + ".time", "", dim::time(), Range::kNonNegative);
-  if (const toml::node* n = t.get("addl"))
-    d.addl = static_cast<int>(read_int(ctx, *n, k + ".addl", 0));
+  if (const toml::node* n = t.get("addl")) {
+    const long addl = read_int(ctx, *n, k + ".addl", 0);
+    if (addl > kMaxAddl)
+      fail(ctx, value_node(*n), k + ".addl",
+           "got " + std::to_string(addl) + " (allowed: 0 to " + std::to_string(kMaxAddl) + ")");
+    d.addl = static_cast<int>(addl);
+  }
   if (const toml::node* n = t.get("steady_state"))
     d.steady_state = read_bool(ctx, *n, k + ".steady_state");
   if (const toml::node* n = t.get("interval"))
@@ -101,6 +128,14 @@ OutputGrid parse_output(Context& ctx, const toml::table& root) {
     fail(ctx, value_node(*o->get("end")), "output.end", "must be after output.start");
   if (const toml::node* n = o->get("step"))
     g.dt_h = read_quantity(ctx, *n, "output.step", "", dim::time(), Range::kPositive);
+  if (const toml::node* n = o->get("step")) {
+    const double samples = (g.t_end_h - g.t_start_h) / g.dt_h + 1.0;
+    if (!(samples <= kMaxGridSamples))
+      fail(ctx, value_node(*n), "output.step",
+           "gives " + format_number(samples) + " samples per arm from output.start to " +
+               "output.end (allowed: at most " + format_number(kMaxGridSamples) +
+               "; use a coarser step)");
+  }
   // Extra samples after each dose, so minute-scale peaks show on an hourly grid.
   if (const toml::node* n = o->get("refine_after_doses"))
     g.refine_after_doses_h =
@@ -108,6 +143,12 @@ OutputGrid parse_output(Context& ctx, const toml::table& root) {
   if (const toml::node* n = o->get("refine_step"))
     g.refine_step_h =
         read_quantity(ctx, *n, "output.refine_step", "", dim::time(), Range::kPositive);
+  if (g.refine_after_doses_h > 0.0 && g.refine_step_h > 0.0 &&
+      !(g.refine_after_doses_h / g.refine_step_h <= kMaxRefineSamples))
+    fail(ctx, value_node(*o->get("refine_step")), "output.refine_step",
+         "gives " + format_number(g.refine_after_doses_h / g.refine_step_h) +
+             " samples after each dose (allowed: at most " + format_number(kMaxRefineSamples) +
+             ")");
   return g;
 }
 
@@ -128,10 +169,14 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
            "got '" + method + "'" + did_you_mean(method, {"rosenbrock4", "dopri5"}) +
                " (allowed: rosenbrock4, dopri5)");
   }
-  if (const toml::node* n = t->get("rtol"))
+  if (const toml::node* n = t->get("rtol")) {
     s.rtol = read_quantity(ctx, *n, "solver.rtol", "", dim::dimensionless(), Range::kPositive);
-  if (const toml::node* n = t->get("atol"))
+    check_between(ctx, *n, "solver.rtol", s.rtol, kMinRtol, kMaxRtol);
+  }
+  if (const toml::node* n = t->get("atol")) {
     s.atol = read_quantity(ctx, *n, "solver.atol", "", dim::dimensionless(), Range::kPositive);
+    check_between(ctx, *n, "solver.atol", s.atol, kMinAtol, kMaxAtol);
+  }
   if (const toml::node* n = t->get("atol_occupancy")) {
     s.atol_occupancy =
         read_quantity(ctx, *n, "solver.atol_occupancy", "", dim::dimensionless(), Range::kPositive);
@@ -147,8 +192,11 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
   if (const toml::node* n = t->get("initial_step"))
     s.initial_step_h =
         read_quantity(ctx, *n, "solver.initial_step", "", dim::time(), Range::kPositive);
-  if (const toml::node* n = t->get("max_steps"))
+  if (const toml::node* n = t->get("max_steps")) {
     s.max_steps = read_int(ctx, *n, "solver.max_steps", 1);
+    check_between(ctx, *n, "solver.max_steps", static_cast<double>(s.max_steps), 1,
+                  static_cast<double>(kMaxSteps));
+  }
   return s;
 }
 
@@ -164,6 +212,11 @@ std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const Scenari
     Arm a;
     const toml::node& nn = require(ctx, t, "name", k + ".name", "the arm's name");
     a.name = read_string(ctx, nn, k + ".name");
+    // The name becomes an HDF5 group: one path component, not "." or "..".
+    if (a.name.empty() || a.name == "." || a.name == ".." || a.name.find('/') != std::string::npos)
+      fail(
+          ctx, nn, k + ".name",
+          "'" + a.name + "' cannot name an arm (allowed: non-empty text without '/', not . or ..)");
     for (const Arm& other : out)
       if (other.name == a.name) fail(ctx, nn, k + ".name", "arm name '" + a.name + "' used twice");
     if (const toml::node* d = t.get("description")) read_string(ctx, *d, k + ".description");

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/toml_shape.hpp"
 #include "model/errors.hpp"
 
 namespace morsim::fit {
@@ -47,6 +48,7 @@ ScenarioSource read_scenario_source(
     src.text = text.str();
   }
   toml::table root;
+  config::check_toml_shape(src.text, path);
   try {
     root = toml::parse(src.text, path);
   } catch (const toml::parse_error& e) {

@@ -1,3 +1,4 @@
+
 // Fit file reading with the config reader's helpers (file:line: key: problem, did you mean),
 // then every dataset's CSV and scenario, then each parameter tried on each scenario.
 #include "fit/fit_spec.hpp"
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "config/toml_reader.hpp"
+#include "config/toml_shape.hpp"
 #include "fit/dataset_csv.hpp"
 #include "model/errors.hpp"
 #include "units/units.hpp"
@@ -69,6 +71,7 @@ std::string read_text(const std::string& path) {
 }
 
 toml::table parse_toml(const std::string& text, const std::string& path) {
+  config::check_toml_shape(text, path);
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& e) {

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "io/partial_file.hpp"
+#include "io/results_file.hpp"
 #include "io/subprocess.hpp"
 #include "model/errors.hpp"
 #include "resources/resources.hpp"
@@ -86,11 +87,19 @@ void plot_results(const std::string& h5_path, const std::string& figure_path,
 
   // "--opt=value" and "--" keep values that start with '-' from being read as options.
   std::vector<std::string> argv{opts.python, script.path(), "--output=" + partial.path(),
-                                "--format=" + format};
+                                "--format=" + format,
+                                "--format-version=" + std::to_string(kResultsFormatVersion)};
   if (!opts.arms.empty()) argv.push_back("--arms=" + join(opts.arms, ','));
   if (!opts.title.empty()) argv.push_back("--title=" + opts.title);
   argv.insert(argv.end(), {"--", h5_path});
   const ProcessResult r = run_process(argv);
+  if (r.term_signal == 0 && r.exit_code == 2) {  // the script's one line about a bad file
+    std::string line = r.stderr_text;
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    const std::string prefix = "morsim_plot: ";
+    if (line.compare(0, prefix.size(), prefix) == 0) line.erase(0, prefix.size());
+    throw InputFileError(line);
+  }
   if (r.exit_code != 0 || access(partial.path().c_str(), F_OK) != 0) {
     const std::string how = r.term_signal != 0
                                 ? "was killed by signal " + std::to_string(r.term_signal)

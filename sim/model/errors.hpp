@@ -36,6 +36,13 @@ class SolverError : public std::runtime_error {
   explicit SolverError(const std::string& what) : std::runtime_error(what) {}
 };
 
+// An input file that is not what its command reads (a results file of an unknown format or
+// shape, for example). Exit code 2.
+class InputFileError : public std::runtime_error {
+ public:
+  explicit InputFileError(const std::string& what) : std::runtime_error(what) {}
+};
+
 // Writing results failed. Exit code 1.
 class OutputError : public std::runtime_error {
  public:

@@ -42,6 +42,23 @@ def attr_text(obj, name, default=""):
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
+def check_arm_shapes(name, arm):
+    """The layout docs/output.md promises; anything else is a bad file, named in one line."""
+    t = np.asarray(arm["time_h"])
+    if t.ndim != 1 or t.size == 0:
+        raise PlotError(f"arm {name} has no time points")
+    k = len(arm["compounds"])
+    for key in ("plasma", "occupancy"):
+        if np.shape(arm[key]) != (t.size, k):
+            raise PlotError(f"arm {name}: {key} has shape {np.shape(arm[key])}, "
+                            f"expected ({t.size}, {k}) (times x compounds)")
+    if np.shape(arm["effect"]) != (t.size,):
+        raise PlotError(f"arm {name}: effect has shape {np.shape(arm['effect'])}, "
+                        f"expected ({t.size},)")
+    if not np.isfinite(np.asarray(arm["occupancy"], dtype=float)).any():
+        raise PlotError(f"arm {name}: occupancy holds no finite values")
+
+
 def read_arm(group):
     """The arrays of one arm group, as plain numpy arrays and lists."""
     arm = {
@@ -55,11 +72,22 @@ def read_arm(group):
         "antagonists": strings(group.attrs.get("antagonists", [])),
         "doses": [],
     }
+    check_arm_shapes(group.name, arm)
     if "doses" in group:
         d = group["doses"]
         arm["doses"] = list(zip(d["time_h"][()], strings(d["compound"][()]),
                                 strings(d["status"][()])))
     return arm
+
+
+def check_format_version(path, newest):
+    with h5py.File(path, "r") as f:
+        v = f.attrs.get("format_version")
+        if v is None:
+            raise PlotError(f"{path} has no format_version attribute: not a morsim file")
+        if int(np.asarray(v).reshape(-1)[0]) > newest:
+            raise PlotError(f"{path} has format_version {int(np.asarray(v).reshape(-1)[0])}; "
+                            f"this morsim reads up to {newest} (a newer morsim wrote it)")
 
 
 def read_results(path, wanted):
@@ -257,6 +285,8 @@ def main(argv=None):
     parser.add_argument("--arms", default="", help="comma-separated arms to show (default: all)")
     parser.add_argument("--title", default="", help="figure title (default: the scenario name)")
     parser.add_argument("--dpi", type=int, default=150, help="resolution of PNG output")
+    parser.add_argument("--format-version", type=int, default=1,
+                        help="the newest results format_version this morsim writes")
     args = parser.parse_args(argv)
 
     fmt = args.format or os.path.splitext(args.output)[1].lower().lstrip(".")
@@ -266,6 +296,7 @@ def main(argv=None):
         return 2
     wanted = [a.strip() for a in args.arms.split(",") if a.strip()]
     try:
+        check_format_version(args.results, args.format_version)
         with h5py.File(args.results, "r") as f:
             schild = "schild" in f and not wanted  # --arms asks for the time-course figure
         if schild:
@@ -273,9 +304,16 @@ def main(argv=None):
         else:
             scenario, arms = read_results(args.results, wanted)
             fig = make_figure(scenario, arms, args.title)
-    except (PlotError, OSError, KeyError) as e:
-        print(f"morsim_plot: {e}", file=sys.stderr)
-        return 1
+    except PlotError as e:
+        msg = str(e) if args.results in str(e) else f"{args.results}: {e}"
+        print(f"morsim_plot: {msg}", file=sys.stderr)
+        return 2
+    except (OSError, KeyError, ValueError, TypeError, IndexError) as e:
+        # A file h5py opens but whose layout is not what morsim writes: one line, not a
+        # traceback (exit 2: bad input).
+        print(f"morsim_plot: {args.results}: not a results file this morsim can draw "
+              f"({type(e).__name__}: {e})", file=sys.stderr)
+        return 2
     fig.savefig(args.output, format=fmt, dpi=args.dpi)
     return 0
 

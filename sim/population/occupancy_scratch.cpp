@@ -10,6 +10,7 @@ namespace morsim::population {
 OccupancyScratch::OccupancyScratch(std::string path, std::size_t series, std::size_t subjects,
                                    std::size_t times, std::size_t subject_chunk)
     : path_(std::move(path)),
+      on_signal_(path_),
       subjects_(subjects),
       times_(times),
       file_(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,

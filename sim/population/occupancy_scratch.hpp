@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/h5_handle.hpp"
+#include "io/partial_file.hpp"
 
 namespace morsim::population {
 
@@ -32,6 +33,7 @@ class OccupancyScratch {
 
  private:
   std::string path_;
+  RemoveOnSignal on_signal_;  // SIGINT/SIGTERM remove the file too
   std::size_t subjects_, times_;
   H5Id file_;
   std::vector<H5Id> datasets_;

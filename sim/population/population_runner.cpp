@@ -26,12 +26,15 @@ namespace morsim::population {
 namespace {
 
 std::string scratch_path(const PopulationOptions& o) {
+  static std::atomic<int> counter{0};
+  if (!o.output_path.empty())  // named as remove_stale_temporaries() expects
+    return o.output_path + "." + std::to_string(getpid()) + "." + std::to_string(counter++) +
+           ".scratch";
   std::string dir = o.scratch_dir;
   if (dir.empty()) {
     const char* t = std::getenv("TMPDIR");
     dir = t != nullptr && *t != '\0' ? t : "/tmp";
   }
-  static std::atomic<int> counter{0};
   return dir + "/morsim-population-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
          ".scratch.h5";
 }

@@ -14,8 +14,11 @@
 namespace morsim::population {
 
 struct PopulationOptions {
-  unsigned threads = 0;     // 0 = every core
-  std::string scratch_dir;  // where the temporary occupancy file goes; "" = TMPDIR or /tmp
+  unsigned threads = 0;  // 0 = every core
+  // The temporary occupancy file goes beside this output (same filesystem, found and removed
+  // by the next run if a kill leaves it); "" = in scratch_dir.
+  std::string output_path;
+  std::string scratch_dir;  // when there is no output_path; "" = TMPDIR or /tmp
   std::size_t block = 0;    // subjects per work unit; 0 = automatic
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // from workers, locked
 };

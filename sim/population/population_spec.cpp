@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "config/load_scenario.hpp"
+#include "config/toml_shape.hpp"
 #include "model/errors.hpp"
 #include "units/units.hpp"
 
@@ -151,6 +152,10 @@ Distribution read_distribution(const Reader& r, const toml::table& t, const std:
   if (kind == "lognormal") {
     d.kind = Distribution::Kind::kLogNormal;
     d.center = r.quantity(t, "median", path, dim, d.center);
+    if (t.get("median") && !(d.center > 0.0))  // a log-normal lives on (0, inf)
+      r.fail(t.get("median"), path + ".median",
+             "got " + format_quantity(d.center, dim) +
+                 " (allowed: > 0; a log-normal median is positive)");
     if (t.get("omega") && t.get("cv"))
       r.fail(t.get("cv"), path + ".cv", "give cv or omega, not both");
     if (t.get("omega")) {
@@ -395,6 +400,7 @@ PopulationSpec load(const std::string& text, const std::string& display_name,
                       "this receptor model has none (allowed: a receptor with an operational "
                       "effect)");
   toml::table root;
+  config::check_toml_shape(text, display_name);
   try {
     root = toml::parse(text, display_name);
   } catch (const toml::parse_error& e) {

@@ -29,4 +29,19 @@ std::vector<double> arm_sample_times(const ScenarioSpec& spec, const Arm& arm) {
   return out;
 }
 
+double predicted_samples(const ScenarioSpec& spec) {
+  const OutputGrid& g = spec.grid;
+  const double grid = g.dt_h > 0.0 ? std::floor((g.t_end_h - g.t_start_h) / g.dt_h) + 1.0 : 0.0;
+  const bool refined = g.refine_after_doses_h > 0.0 && g.refine_step_h > 0.0;
+  const double per_dose =
+      refined ? std::floor(g.refine_after_doses_h / g.refine_step_h) + 1.0 : 0.0;
+  double total = 0.0;
+  for (const Arm& arm : spec.arms) {
+    double doses = 0.0;
+    for (const DoseRecord& d : arm.doses) doses += d.addl + 1.0;
+    total += grid + per_dose * doses;
+  }
+  return total;
+}
+
 }  // namespace morsim

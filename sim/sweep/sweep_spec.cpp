@@ -11,6 +11,7 @@
 #include "config/load_scenario.hpp"
 #include "model/errors.hpp"
 #include "units/units.hpp"
+#include "config/toml_shape.hpp"
 
 namespace morsim::sweep {
 
@@ -214,6 +215,7 @@ SweepSpec load_sweep_file(const std::string& path) {
 SweepSpec load_sweep_text(const std::string& text, const std::string& path) {
   Reader r{path};
   toml::table root;
+  config::check_toml_shape(text, path);
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {

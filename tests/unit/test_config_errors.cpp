@@ -69,6 +69,15 @@ TEST_CASE("each bad config names file, line, key and what is allowed", "[config]
       {"atol-occupancy-dopri5.toml",
        "solver.atol_occupancy",
        {"needs method = \"rosenbrock4\"", "dopri5"}},
+      // Values that used to run and give nonsense, or fail only at run time.
+      {"rtol-range.toml", "solver.rtol", {"got 10", "allowed: 1e-14 to 0.1"}},
+      {"atol-range.toml", "solver.atol", {"got 1e+308", "allowed: 1e-20 to 0.01"}},
+      {"step-too-fine.toml", "output.step", {"samples per arm", "at most 1e+09"}},
+      {"amount-huge.toml", "arm[0].dose[0].amount", {"got 1e+308 mg", "up to 1e+06 mg"}},
+      {"addl-huge.toml", "arm[0].dose[0].addl", {"got 100000000", "0 to 1000000"}},
+      // Shapes that would exhaust the TOML parser's recursion: refused before it runs.
+      {"long-key.toml", "(syntax)", {"more than 64 dotted parts"}},
+      {"deep-nesting.toml", "(syntax)", {"nest deeper than 64 levels"}},
   };
   for (const Expected& c : cases) {
     const fs::path file = kBad / c.file;
@@ -80,6 +89,27 @@ TEST_CASE("each bad config names file, line, key and what is allowed", "[config]
     CHECK(e.key() == c.key);
     for (const char* part : c.message_parts)
       CHECK(std::string(e.what()).find(part) != std::string::npos);
+  }
+}
+
+TEST_CASE("a dotted key of 50,000 parts is refused, not a stack overflow", "[config]") {
+  std::string key = "a";
+  for (int i = 0; i < 50000; ++i) key += ".a";
+  try {
+    load_scenario_text(key + " = 1\n", "long.toml", EmbeddedLibrary());
+    FAIL("no ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.line() == 1);
+    CHECK(std::string(e.what()).find("dotted parts") != std::string::npos);
+  }
+  // Dots in values (numbers, arrays of them, strings) are not key parts.
+  std::string values = "[scenario]\nname = \"x.y.z\"\nv = [";
+  for (int i = 0; i < 200; ++i) values += "1.5, ";
+  values += "2.5]\n";
+  try {
+    load_scenario_text(values, "values.toml", EmbeddedLibrary());
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("dotted parts") == std::string::npos);
   }
 }
 
