@@ -7,12 +7,14 @@
 
 #include "cli/commands.hpp"
 #include "config/toml_reader.hpp"
+#include "io/h5_handle.hpp"
 #include "io/partial_file.hpp"
 #if MORSIM_WITH_MPI
 #include "cli/mpi_init.hpp"
 #endif
 
 int main(int argc, char** argv) {
+  morsim::h5_library_begin();
 #if MORSIM_WITH_MPI
   const morsim::cli::MpiSession mpi(&argc, &argv);  // MPI_Init / MPI_Finalize under mpirun
   if (!mpi.allows(argc, argv)) return morsim::cli::kBadInput;
@@ -59,5 +61,6 @@ int main(int argc, char** argv) {
     app.exit(e);  // prints the message and usage
     return kBadInput;
   }
+  if (exit_code == kSuccess || exit_code == kBadInput) morsim::h5_library_end();
   return exit_code;
 }

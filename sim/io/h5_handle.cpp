@@ -28,8 +28,18 @@ std::string h5_error_reason() {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_description, &lines);
   H5Eclear2(H5E_DEFAULT);
   if (lines.empty()) return "";
-  if (lines.size() == 1) return lines.front();
-  return lines.front() + " (" + lines.back() + ")";
+  // The innermost cause of an I/O failure is the system's: "... error message = 'No space
+  // left on device', ..." inside a long multi-line record; keep just that text.
+  std::string cause = lines.back();
+  const std::string tag = "error message = '";
+  if (const std::size_t at = cause.find(tag); at != std::string::npos) {
+    const std::size_t from = at + tag.size(), to = cause.find('\'', from);
+    cause = cause.substr(from, to == std::string::npos ? std::string::npos : to - from);
+  }
+  for (char& c : cause)
+    if (c == '\n' || c == '\r') c = ' ';
+  if (lines.size() == 1) return cause;
+  return lines.front() + " (" + cause + ")";
 }
 
 void h5_check(herr_t status, const std::string& what) {
@@ -70,5 +80,8 @@ H5QuietErrors::H5QuietErrors() {
 }
 
 H5QuietErrors::~H5QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+void h5_library_begin() { H5dont_atexit(); }
+void h5_library_end() { H5close(); }
 
 }  // namespace morsim

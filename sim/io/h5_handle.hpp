@@ -52,4 +52,12 @@ class H5QuietErrors {
   void* data_ = nullptr;
 };
 
+// HDF5's own exit handler flushes files still open, and after a failed write (a full disk)
+// HDF5 1.10 can crash doing so. The program therefore takes over: h5_library_begin() (first
+// thing in main) turns the handler off, and h5_library_end() shuts the library down at a
+// normal end. After a failed run it is skipped: every output of a failed run is a partial
+// file that is removed anyway, and the process exits without touching them again.
+void h5_library_begin();
+void h5_library_end();
+
 }  // namespace morsim

@@ -29,6 +29,7 @@ OccupancyScratch::OccupancyScratch(std::string path, std::size_t series, std::si
 }
 
 OccupancyScratch::~OccupancyScratch() {
+  H5QuietErrors quiet;  // closing after a failed write fails again: nothing new to say
   datasets_.clear();
   try {
     file_.close("close scratch file");
@@ -39,6 +40,7 @@ OccupancyScratch::~OccupancyScratch() {
 
 void OccupancyScratch::write_rows(std::size_t series, std::size_t first_subject, std::size_t count,
                                   const float* rows) {
+  H5QuietErrors quiet;  // per thread: a failed write is reported once, as an OutputError
   const hid_t ds = datasets_[series].get();
   H5Id fspace(H5Dget_space(ds), H5Sclose, "scratch file space");
   const hsize_t start[2] = {first_subject, 0}, cnt[2] = {count, times_};
@@ -51,6 +53,7 @@ void OccupancyScratch::write_rows(std::size_t series, std::size_t first_subject,
 
 void OccupancyScratch::read_columns(std::size_t series, std::size_t first_t, std::size_t count_t,
                                     float* out) {
+  H5QuietErrors quiet;
   const hid_t ds = datasets_[series].get();
   H5Id fspace(H5Dget_space(ds), H5Sclose, "scratch file space");
   const hsize_t start[2] = {0, first_t}, cnt[2] = {subjects_, count_t};
