@@ -128,8 +128,9 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
     model_.observe(s, &tr.plasma_nM[i * nk], &tr.brain_nM[i * nk], &tr.occupancy[i * nk],
                    tr.free_receptor[i], tr.effect[i]);
   };
-  const double t0 = sample_t_h.empty() ? spec_->grid.t_start_h
-                                       : std::min(spec_->grid.t_start_h, sample_t_h.front());
+  // From time 0 whatever the output window: doses before [output] start are taken, and the
+  // window only chooses which samples are written.
+  const double t0 = sample_t_h.empty() ? 0.0 : std::min(0.0, sample_t_h.front());
   const double t_end =
       sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
   run(schedule.inputs, x, t0, t_end, cursor, record, progress);
