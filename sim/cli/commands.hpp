@@ -19,6 +19,7 @@ void add_show_command(CLI::App& app, int* exit_code);
 void add_sweep_command(CLI::App& app, int* exit_code);
 void add_population_command(CLI::App& app, int* exit_code);
 void add_fit_command(CLI::App& app, int* exit_code);
+void add_export_command(CLI::App& app, int* exit_code);
 
 // Runs `body`, mapping morsim's exceptions to exit codes and messages on stderr.
 int guarded(const char* command, const std::function<int()>& body);

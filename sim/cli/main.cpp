@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add_sweep_command(app, &exit_code);
   add_population_command(app, &exit_code);
   add_fit_command(app, &exit_code);
+  add_export_command(app, &exit_code);
   morsim::install_partial_file_cleanup();
   // A mistyped command gets a suggestion, not the whole usage.
   if (argc > 1 && argv[1][0] != '-') {

@@ -91,6 +91,8 @@ void check_output(const std::string& target, bool force, OutputKind kind) {
   if (kind == OutputKind::kResults && ext != ".h5" && ext != ".hdf5")
     throw OutputError("output " + target + ": a results file is HDF5; name it .h5 or .hdf5" +
                       (is_figure_name(target) ? " (a figure goes to --plot)" : ""));
+  if (kind == OutputKind::kTable && ext != ".csv")
+    throw OutputError("output " + target + ": a table is CSV; name it .csv");
   if (kind == OutputKind::kFigure && !is_figure_name(target))
     throw OutputError("figure " + target + ": unknown format; use a .png, .svg or .pdf name");
   const fs::path dir = fs::path(target).has_parent_path() ? fs::path(target).parent_path() : ".";

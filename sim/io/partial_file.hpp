@@ -14,7 +14,7 @@ void refuse_existing(const std::string& target, bool force);
 // .png, .svg or .pdf for figures: HDF5 is never written under a figure's name), and a folder
 // that exists and is writable. Also removes temporaries of this target left by a killed run
 // (see remove_stale_temporaries). Throws OutputError.
-enum class OutputKind { kResults, kFigure };
+enum class OutputKind { kResults, kFigure, kTable };  // .h5; .png/.svg/.pdf; .csv
 void check_output(const std::string& target, bool force, OutputKind kind);
 bool is_figure_name(const std::string& path);
 

@@ -37,4 +37,11 @@ std::vector<std::string> list_arms(const std::string& path);
 // brain, occupancy, free_receptor, effect, the dose log and the solver stats.
 Trajectory read_arm(const std::string& path, const std::string& arm);
 
+// The scenario text stored in the file (root attribute `config`) and where it was read from.
+struct StoredConfig {
+  std::string text;
+  std::string path;  // "" when not recorded
+};
+StoredConfig read_stored_config(const std::string& path);
+
 }  // namespace morsim

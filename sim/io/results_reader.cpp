@@ -103,6 +103,15 @@ std::vector<std::string> list_arms(const std::string& path) {
   return arms;
 }
 
+StoredConfig read_stored_config(const std::string& path) {
+  H5QuietErrors quiet;
+  H5Id file = open_results(path);
+  StoredConfig c;
+  if (has_attr(file.get(), "config")) c.text = read_attr_string(file.get(), "config");
+  if (has_attr(file.get(), "config_path")) c.path = read_attr_string(file.get(), "config_path");
+  return c;
+}
+
 Trajectory read_arm(const std::string& path, const std::string& arm) {
   H5QuietErrors quiet;
   H5Id file = open_results(path);

@@ -1,0 +1,144 @@
+// `morsim export FILE.h5 --csv DIR`: each arm's time course, its doses and the challenge table
+// as CSV files with units in the column names, for spreadsheets, R and MATLAB without HDF5.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analysis/challenges.hpp"
+#include "cli/commands.hpp"
+#include "config/load_scenario.hpp"
+#include "io/csv_write.hpp"
+#include "io/partial_file.hpp"
+#include "io/results_file.hpp"
+#include "model/errors.hpp"
+
+namespace morsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+CsvTable time_course(const Trajectory& tr) {
+  CsvTable t;
+  t.header.push_back("time_h");
+  for (const std::string& c : tr.compounds) t.header.push_back("plasma_" + c + "_nM");
+  for (const std::string& c : tr.compounds) t.header.push_back("brain_" + c + "_nM");
+  for (const std::string& c : tr.compounds) t.header.push_back("occupancy_" + c + "_percent");
+  t.header.push_back("free_receptor_percent");
+  t.header.push_back("effect_percent");
+  const std::size_t nk = tr.n_compounds();
+  for (std::size_t i = 0; i < tr.n_times(); ++i) {
+    std::vector<std::string> row{csv_number(tr.t_h[i])};
+    for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(tr.plasma(i, k)));
+    for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(tr.brain(i, k)));
+    for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(100.0 * tr.occ(i, k)));
+    row.push_back(csv_number(100.0 * tr.free_receptor[i]));
+    row.push_back(csv_number(100.0 * tr.effect[i]));  // NaN (empty) without an effect model
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+CsvTable dose_log(const Trajectory& tr) {
+  CsvTable t;
+  t.header = {"intended_time_h", "applied_time_h", "formulation", "compound",
+              "route",           "amount_mg",      "status",      "steady_state"};
+  for (const DoseLogEntry& d : tr.doses)
+    t.rows.push_back({csv_number(d.intended_time_h), csv_number(d.applied_time_h), d.formulation,
+                      d.compound, d.route, csv_number(d.amount_mg), to_string(d.status),
+                      d.steady_state ? "1" : "0"});
+  return t;
+}
+
+// The scenario behind the file, to tell challenges (agonist doses) and the control arm apart:
+// the config file if it still holds the stored text, else the stored text with the built-in
+// models.
+ScenarioSpec scenario_of(const StoredConfig& c) {
+  if (!c.path.empty() && fs::exists(c.path)) {
+    std::ifstream in(c.path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str() == c.text) return load_scenario_file(c.path);
+  }
+  return load_scenario_text(c.text, "the stored config", EmbeddedLibrary());
+}
+
+CsvTable challenge_table(const ScenarioSpec& spec, const std::vector<Trajectory>& arms) {
+  CsvTable t;
+  t.header = {"arm",
+              "dose_time_h",
+              "formulation",
+              "amount_mg",
+              "peak_agonist_occupancy_percent",
+              "peak_time_h",
+              "antagonist_occupancy_percent",
+              "peak_effect_percent",
+              "control_peak_effect_percent",
+              "blockade_percent"};
+  const Trajectory* control = find_control_arm(spec, arms);
+  for (const Trajectory& tr : arms)
+    for (const ChallengeResult& c : analyse_challenges(spec, tr, control))
+      t.rows.push_back({tr.arm, csv_number(c.dose_time_h), c.formulation, csv_number(c.amount_mg),
+                        csv_number(100.0 * c.peak_agonist_occupancy), csv_number(c.peak_time_h),
+                        csv_number(100.0 * c.antagonist_occupancy),
+                        csv_number(100.0 * c.peak_effect),
+                        csv_number(100.0 * c.control_peak_effect), csv_number(100.0 * c.blockade)});
+  return t;
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("export",
+                                 "Write a results file as CSV: per arm its time course and "
+                                 "doses, and the challenge table.\n"
+                                 "Example: morsim export demo.h5 --csv demo-csv");
+  struct Args {
+    std::string input, dir;
+    bool force = false, quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("results", args->input, "Results file (HDF5) written by morsim")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--csv", args->dir, "Folder for the CSV files (created if missing)")->required();
+  cmd->add_flag("-f,--force", args->force, "Replace existing CSV files");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  cmd->callback([args, exit_code] {
+    *exit_code = guarded("export", [&]() -> int {
+      std::vector<Trajectory> arms;
+      for (const std::string& name : list_arms(args->input)) {
+        try {
+          arms.push_back(read_arm(args->input, name));
+        } catch (const OutputError&) {  // a lesson's group (e.g. /schild), not an arm
+          if (!args->quiet) std::cerr << "morsim export: skipped group /" << name << "\n";
+        }
+      }
+      if (arms.empty()) throw InputFileError(args->input + " holds no arms");
+      std::vector<std::pair<std::string, CsvTable>> files;
+      for (const Trajectory& tr : arms) {
+        files.emplace_back(tr.arm + ".csv", time_course(tr));
+        files.emplace_back(tr.arm + "-doses.csv", dose_log(tr));
+      }
+      files.emplace_back("challenges.csv",
+                         challenge_table(scenario_of(read_stored_config(args->input)), arms));
+      std::error_code ec;
+      fs::create_directories(args->dir, ec);
+      try {  // every target checked before the first is written
+        for (const auto& f : files)
+          check_output((fs::path(args->dir) / f.first).string(), args->force, OutputKind::kTable);
+      } catch (const OutputError& e) {
+        std::cerr << "morsim export: " << e.what() << "\n";
+        return kBadInput;
+      }
+      for (const auto& f : files) {
+        const std::string path = (fs::path(args->dir) / f.first).string();
+        write_csv(path, f.second, args->force);
+        if (!args->quiet) std::cout << path << "\n";
+      }
+      return kSuccess;
+    });
+  });
+}
+
+}  // namespace morsim::cli
