@@ -1,0 +1,158 @@
+"""The docs match the program: every `morsim` command line in README.md and docs/*.md names a
+command and options that exist, every repository path they mention exists, the complete
+scenario example validates, and the root attributes listed in docs/output.md are exactly those
+of a written results file.
+
+Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
+import glob
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+
+BIN = os.environ.get("MORSIM_BIN", "morsim")
+SRC = os.environ.get("MORSIM_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+DOCS = [os.path.join(SRC, "README.md")] + sorted(glob.glob(os.path.join(SRC, "docs", "*.md")))
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+
+
+def text_of(path):
+    with open(path) as f:
+        return f.read()
+
+
+def blocks(path, lang):
+    return [b for l, b in FENCE.findall(text_of(path)) if l == lang]
+
+
+def command_lines(path):
+    """`morsim ...` lines of sh blocks and inline code spans, with [optional] parts removed."""
+    text = text_of(path)
+    lines = []
+    for block in blocks(path, "sh"):
+        lines += [l.split(" #")[0] for l in block.splitlines()]
+    prose = FENCE.sub("", text)
+    lines += re.findall(r"`((?:mpirun [^`]*)?morsim [^`]+)`", prose)
+    out = []
+    for line in lines:
+        line = re.sub(r"\[[^\]]*\]", " ", line).replace("…", " ").strip()
+        if "morsim " not in line or line.startswith("#"):
+            continue
+        out.append(line[line.index("morsim "):])
+    return out
+
+
+def help_text(*args):
+    r = subprocess.run([BIN, *args, "--help"], capture_output=True, text=True, timeout=60)
+    return r.stdout + r.stderr
+
+
+class DocsMatchTheProgram(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        top = help_text()
+        cls.commands = set(re.findall(r"^\s{2}(\w+)\s", top[top.find("Subcommands"):], re.M))
+        cls.helps = {}
+
+    def options_of(self, command):
+        if command not in self.helps:
+            self.helps[command] = set(re.findall(r"(--?[\w-]+)", help_text(command)))
+        return self.helps[command]
+
+    def test_command_lines_name_real_commands_and_options(self):
+        self.assertIn("run", self.commands)
+        seen = 0
+        for doc in DOCS:
+            for line in command_lines(doc):
+                try:
+                    tokens = shlex.split(line)
+                except ValueError:
+                    tokens = line.split()
+                if len(tokens) < 2 or tokens[1] in ("--version",):
+                    continue
+                with self.subTest(doc=os.path.basename(doc), line=line):
+                    seen += 1
+                    self.assertIn(tokens[1], self.commands, f"no command '{tokens[1]}'")
+                    for t in tokens[2:]:
+                        if t.startswith("-") and len(t) > 1 and not re.match(r"-\d", t):
+                            opt = t.split("=")[0]
+                            self.assertIn(opt, self.options_of(tokens[1]),
+                                          f"morsim {tokens[1]} has no option {opt}")
+        self.assertGreater(seen, 20, "the docs hold fewer command lines than expected")
+
+    def test_repository_paths_exist(self):
+        pattern = re.compile(r"(?<![\w/.-])((?:configs|models|docs|tests|scripts|benchmarks|sim)"
+                             r"/[\w./*<>-]+)")
+        for doc in DOCS:
+            for path in set(pattern.findall(text_of(doc))):
+                path = path.rstrip(".,:;)")
+                if any(c in path for c in "*<>") or path.endswith("/"):
+                    continue
+                with self.subTest(doc=os.path.basename(doc), path=path):
+                    self.assertTrue(os.path.exists(os.path.join(SRC, path)),
+                                    f"{path} does not exist")
+
+    def test_the_complete_scenario_example_validates(self):
+        text = text_of(os.path.join(SRC, "docs", "config.md"))
+        section = text[text.index("## Scenario file (complete example)"):]
+        example = FENCE.search(section).group(2)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "example.toml")
+            with open(path, "w") as f:
+                f.write(example)
+            r = subprocess.run([BIN, "validate", path], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_relative_links_and_images_exist(self):
+        for doc in DOCS:
+            for target in re.findall(r"\]\(([^)#\s]+)", FENCE.sub("", text_of(doc))):
+                if "://" in target or target.startswith("mailto:"):
+                    continue
+                with self.subTest(doc=os.path.basename(doc), link=target):
+                    path = os.path.join(os.path.dirname(doc), target)
+                    self.assertTrue(os.path.exists(path), f"{target} does not exist")
+
+    def test_python_examples_run(self):
+        """docs/output.md's h5py and xarray examples, on a file of the oral lesson and a fit."""
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(SRC, "configs", "demo", "oral-blockade.toml")
+            fit = os.path.join(SRC, "configs", "calibration", "naltrexone-brain.toml")
+            for args in (["run", cfg, "-o", "results.h5"], ["fit", fit, "-o", "fit.h5"]):
+                r = subprocess.run([BIN, *args, "-q"], capture_output=True, text=True, cwd=tmp,
+                                   timeout=300)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            examples = [b for b in blocks(os.path.join(SRC, "docs", "output.md"), "python")
+                        if "results.h5" in b or "fit.h5" in b]
+            self.assertGreaterEqual(len(examples), 3)
+            for code in examples:
+                with self.subTest(example=code.splitlines()[0]):
+                    r = subprocess.run(["/usr/bin/python3", "-c",
+                                        "import matplotlib\nmatplotlib.use('Agg')\n" + code],
+                                       capture_output=True, text=True, cwd=tmp, timeout=120)
+                    self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_root_attributes_are_those_of_a_results_file(self):
+        text = text_of(os.path.join(SRC, "docs", "output.md"))
+        table = text[text.index("Root attributes:"):text.index("Arm group attributes")]
+        documented = set()
+        for row in table.splitlines():
+            if row.startswith("| `"):
+                documented |= set(re.findall(r"`(\w+)`", row.split("|")[1]))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "r.h5")
+            cfg = os.path.join(SRC, "configs", "demo", "oral-blockade.toml")
+            r = subprocess.run([BIN, "run", cfg, "-o", out, "-q"], capture_output=True,
+                               text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(out, "r") as f:
+                written = set(f.attrs.keys())
+        self.assertEqual(documented, written)
+
+
+if __name__ == "__main__":
+    unittest.main()
