@@ -14,6 +14,13 @@ namespace {
       why);
 }
 
+// Round 1's sweep and population spellings, refused with the one vocabulary's name.
+const char* renamed(const std::string& key) {
+  if (key == "k_elim") return "elimination_rate";
+  if (key == "brain_partition") return "partition";
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<std::string> split_parameter_path(const std::string& s) {
@@ -29,11 +36,11 @@ std::vector<std::string> split_parameter_path(const std::string& s) {
 
 std::string allowed_model_paths(const ModelParameterRules& rules) {
   return std::string(
-             "<compound>.{central_volume, clearance, k_elim, ke0, brain_partition, kon, "
-             "koff, ki, tau") +
+             "<compound>.{central_volume, clearance, elimination_rate, half_life, ke0, "
+             "ke0_half_life, partition, kon, koff, ki, tau") +
          (rules.molar_mass ? ", molar_mass" : "") +
          "}, <formulation>.bioavailability, <formulation>.<phase>.{fraction, lag, duration, "
-         "rate}";
+         "transit[i]}";
 }
 
 ModelParameter::ModelParameter(const ScenarioSpec& spec, const std::string& path,
@@ -49,12 +56,18 @@ ModelParameter::ModelParameter(const ScenarioSpec& spec, const std::string& path
       kind_ = Kind::kCentralVolume, dim_ = dim::volume();
     else if (k == "clearance")
       kind_ = Kind::kClearance, dim_ = dim::clearance();
-    else if (k == "k_elim")
+    else if (k == "elimination_rate")
       kind_ = Kind::kElimination, dim_ = dim::rate();
+    else if (k == "half_life")
+      kind_ = Kind::kHalfLife, dim_ = dim::time();
     else if (k == "ke0")
       kind_ = Kind::kKe0, dim_ = dim::rate();
-    else if (k == "brain_partition")
+    else if (k == "ke0_half_life")
+      kind_ = Kind::kKe0HalfLife, dim_ = dim::time();
+    else if (k == "partition")
       kind_ = Kind::kBrainPartition;
+    else if (const char* now = renamed(k))  // the names of round 1's sweeps and populations
+      unknown(path, "'" + k + "' is now called '" + now + "', as in the model files", rules);
     else if (k == "kon")
       kind_ = Kind::kKon, dim_ = dim::kon(spec.compounds[c].binding.hill_n);
     else if (k == "koff")
@@ -95,12 +108,22 @@ ModelParameter::ModelParameter(const ScenarioSpec& spec, const std::string& path
       kind_ = Kind::kPhaseLag, dim_ = dim::time();
     } else if (p[2] == "duration") {
       kind_ = Kind::kPhaseDuration, dim_ = dim::time();
-    } else if (p[2] == "rate") {
-      if (form.phases[ph].transit_rates_per_h.empty())
-        unknown(path, "phase '" + p[1] + "' has no transit compartment", rules);
-      kind_ = Kind::kPhaseRate, dim_ = dim::rate();
+    } else if (p[2].rfind("transit[", 0) == 0 && p[2].back() == ']') {
+      const std::string index = p[2].substr(8, p[2].size() - 9);
+      const std::size_t n = form.phases[ph].transit_rates_per_h.size();
+      if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoul(index) >= n)
+        unknown(path,
+                "phase '" + p[1] + "' has " + std::to_string(n) + " transit rate(s)" +
+                    (n ? " (transit[0] to transit[" + std::to_string(n - 1) + "])" : ""),
+                rules);
+      kind_ = Kind::kPhaseTransit, dim_ = dim::rate();
+      transit_ = std::stoul(index);
+    } else if (p[2] == "rate" || p[2] == "transit") {
+      unknown(path, "name one transit rate: '" + p[1] + ".transit[0]', as in the model files",
+              rules);
     } else {
-      unknown(path, "a phase has fraction, lag, duration, rate", rules);
+      unknown(path, "a phase has fraction, lag, duration, transit[i]", rules);
     }
     return;
   }
@@ -115,8 +138,12 @@ double ModelParameter::get(const ScenarioSpec& spec) const {
       return spec.compounds[a_].k_elim_per_h * spec.compounds[a_].central_volume_L;
     case Kind::kElimination:
       return spec.compounds[a_].k_elim_per_h;
+    case Kind::kHalfLife:
+      return std::log(2.0) / spec.compounds[a_].k_elim_per_h;
     case Kind::kKe0:
       return spec.compounds[a_].ke0_per_h;
+    case Kind::kKe0HalfLife:
+      return std::log(2.0) / spec.compounds[a_].ke0_per_h;
     case Kind::kBrainPartition:
       return spec.compounds[a_].brain_partition;
     case Kind::kKon:
@@ -137,8 +164,8 @@ double ModelParameter::get(const ScenarioSpec& spec) const {
       return spec.formulations[a_].phases[b_].lag_h;
     case Kind::kPhaseDuration:
       return spec.formulations[a_].phases[b_].duration_h;
-    case Kind::kPhaseRate:
-      return spec.formulations[a_].phases[b_].transit_rates_per_h.front();
+    case Kind::kPhaseTransit:
+      return spec.formulations[a_].phases[b_].transit_rates_per_h[transit_];
   }
   return 0.0;
 }
@@ -155,8 +182,14 @@ void ModelParameter::set(ScenarioSpec& spec, double value) const {
     case Kind::kElimination:
       c->k_elim_per_h = value;
       break;
+    case Kind::kHalfLife:
+      c->k_elim_per_h = std::log(2.0) / value;
+      break;
     case Kind::kKe0:
       c->ke0_per_h = value;
+      break;
+    case Kind::kKe0HalfLife:
+      c->ke0_per_h = std::log(2.0) / value;
       break;
     case Kind::kBrainPartition:
       c->brain_partition = value;
@@ -188,13 +221,9 @@ void ModelParameter::set(ScenarioSpec& spec, double value) const {
     case Kind::kPhaseDuration:
       spec.formulations[a_].phases[b_].duration_h = value;
       break;
-    case Kind::kPhaseRate: {
-      std::vector<double>& rates = spec.formulations[a_].phases[b_].transit_rates_per_h;
-      // The chain keeps its shape: every rate keeps its ratio to the first, which the getter reads.
-      const double factor = value / rates.front();
-      for (double& k : rates) k *= factor;
+    case Kind::kPhaseTransit:  // one rate of the chain, as --set ...transit[i] sets it
+      spec.formulations[a_].phases[b_].transit_rates_per_h[transit_] = value;
       break;
-    }
   }
 }
 

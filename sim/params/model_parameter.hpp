@@ -1,5 +1,6 @@
 // A model parameter named by a config path ("naltrexone.clearance",
-// "naltrexone-depot-380mg.slow.rate"), resolved once against the scenario into a getter and
+// "naltrexone-depot-380mg.erosion.transit[0]"), in the vocabulary of the model files and
+// --set (docs/config.md), resolved once against the scenario into a getter and
 // setter on ScenarioSpec copies. Shared by the population's variability and the sweep's
 // parameter axes. Kept out of sim/model because it speaks units (the input boundary).
 #pragma once
@@ -55,7 +56,9 @@ class ModelParameter {
     kCentralVolume,
     kClearance,
     kElimination,
+    kHalfLife,
     kKe0,
+    kKe0HalfLife,
     kBrainPartition,
     kKon,
     kKoff,
@@ -66,12 +69,13 @@ class ModelParameter {
     kPhaseFraction,
     kPhaseLag,
     kPhaseDuration,
-    kPhaseRate
+    kPhaseTransit
   };
   std::string path_;
   Kind kind_ = Kind::kKoff;
   ExpectedDimension dim_;
   std::size_t a_ = 0, b_ = 0;  // compound or formulation index; phase index
+  std::size_t transit_ = 0;    // which transit rate of the phase
 };
 
 // The path patterns accepted under `rules`, for error messages and docs.
