@@ -1,12 +1,19 @@
 // `morsim validate FILE` checks a scenario without running it; `morsim show FILE` prints the
 // assembled model as a student would read it.
+#include <toml++/toml.h>
+
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
+#include "fit/fit_spec.hpp"
+#include "population/population_spec.hpp"
 #include "solver/compiled_model.hpp"
+#include "sweep/sweep_spec.hpp"
 
 namespace morsim::cli {
 namespace {
@@ -21,23 +28,90 @@ std::string results_size_text(const ScenarioSpec& spec) {
   return text;
 }
 
+// Which reader a config file is for, by its top-level table: every kind of config that morsim
+// reads can be validated and shown. A file that does not parse goes to the scenario reader,
+// which reports the syntax error with its line.
+enum class ConfigKind { kScenario, kSweep, kPopulation, kFit };
+
+ConfigKind kind_of(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (population::is_population_config(text.str())) return ConfigKind::kPopulation;
+  try {
+    const toml::table root = toml::parse(text.str(), path);
+    if (root.contains("sweep")) return ConfigKind::kSweep;
+    if (root.contains("fit")) return ConfigKind::kFit;
+  } catch (const toml::parse_error&) {
+  }
+  return ConfigKind::kScenario;
+}
+
+std::string scenario_summary(const ScenarioSpec& spec) {
+  const CompiledModel model(spec);  // also checks the state layout
+  std::ostringstream os;
+  os << spec.compounds.size() << " compounds, " << spec.formulations.size() << " formulations, "
+     << spec.arms.size() << " arms, " << model.size() << " states";
+  return os.str();
+}
+
+// The scenario behind any config, for `show`.
+ScenarioSpec model_of(const std::string& path, const std::vector<std::string>& set) {
+  switch (kind_of(path)) {
+    case ConfigKind::kSweep:
+      return sweep::load_sweep_file(path).base;
+    case ConfigKind::kPopulation:
+      return population::load_population_file(path).scenario;
+    default:
+      return load_scenario_file(path, set);
+  }
+}
+
+std::string validate_one(const std::string& f) {
+  std::ostringstream os;
+  os << f << ": ok (";
+  switch (kind_of(f)) {
+    case ConfigKind::kSweep: {
+      const sweep::SweepSpec sw = sweep::load_sweep_file(f);
+      os << "sweep: " << sw.design->size() << " scenarios, " << sw.parameters.size()
+         << " parameters, " << sw.metrics.size() << " metrics; base " << scenario_summary(sw.base);
+      break;
+    }
+    case ConfigKind::kPopulation: {
+      const population::PopulationSpec ps = population::load_population_file(f);
+      os << "population: " << ps.subjects << " subjects, " << ps.arms.size() << " arms, "
+         << ps.variability.size() << " varied parameters; " << scenario_summary(ps.scenario);
+      break;
+    }
+    case ConfigKind::kFit: {
+      const fit::FitSpec fs = fit::load_fit_file(f);
+      os << "fit: " << fs.parameters.size() << " parameters, " << fs.datasets.size() << " datasets";
+      break;
+    }
+    case ConfigKind::kScenario: {
+      const ScenarioSpec spec = load_scenario_file(f);
+      os << scenario_summary(spec) << "; " << results_size_text(spec);
+      break;
+    }
+  }
+  os << ")";
+  return os.str();
+}
+
 }  // namespace
 
 void add_validate_command(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("validate",
-                                 "Check a scenario file without running it.\n"
+                                 "Check a scenario, sweep, population or fit file without "
+                                 "running it.\n"
                                  "Example: morsim validate configs/demo/surmount.toml");
   auto files = std::make_shared<std::vector<std::string>>();
-  cmd->add_option("scenario", *files, "Scenario file(s) (TOML)")->required();
+  cmd->add_option("config", *files, "Config file(s) (TOML)")->required();
   cmd->callback([files, exit_code] {
     *exit_code = kSuccess;
     for (const std::string& f : *files) {
       const int rc = guarded("validate", [&] {
-        const ScenarioSpec spec = load_scenario_file(f);
-        CompiledModel model(spec);  // also checks the state layout
-        std::cout << f << ": ok (" << spec.compounds.size() << " compounds, "
-                  << spec.formulations.size() << " formulations, " << spec.arms.size() << " arms, "
-                  << model.size() << " states; " << results_size_text(spec) << ")\n";
+        std::cout << validate_one(f) << "\n";
         return kSuccess;
       });
       if (rc != kSuccess) *exit_code = rc;
@@ -59,7 +133,7 @@ void add_show_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--set", args->set, "Override a parameter, e.g. --set 'naltrexone.ke0=1.5 /h'");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("show", [&] {
-      const ScenarioSpec spec = load_scenario_file(args->config, args->set);
+      const ScenarioSpec spec = model_of(args->config, args->set);
       std::cout << describe_model(spec);
       const CompiledModel model(spec);
       std::cout << "\nState vector (" << model.size() << " states):\n";
