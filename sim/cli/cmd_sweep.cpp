@@ -96,7 +96,8 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<Args>();
   cmd->add_option("sweep", args->config, "Sweep file (TOML)")->required();
   cmd->add_option("-o,--output", args->output, "Results file (HDF5), written in place")->required();
-  cmd->add_option("--threads", args->threads, "Worker threads (default: every core)");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: every core)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_flag("--resume", args->resume, "Continue an interrupted sweep in OUTPUT");
   cmd->add_flag("-f,--force", args->force, "Replace an existing OUTPUT");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
