@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "model/errors.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/sweep_file.hpp"
 #if MORSIM_WITH_MPI
@@ -81,6 +82,27 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
 
+// Why `output` cannot be continued by this sweep (another sweep's file, or not a readable
+// sweep file), or "" when it can.
+std::string resume_obstacle(const std::string& output, const sweep::SweepSpec& sw) {
+  try {
+    sweep::SweepFile::check_same_sweep(output, sw);
+    return "";
+  } catch (const OutputError& e) {
+    return e.what();
+  }
+}
+
+// HDF5 names the temporary file it was writing; the user needs the output's name.
+sweep::RunSummary run_naming_output(const sweep::SweepSpec& sw, const std::string& output,
+                                    const sweep::RunOptions& opt) {
+  try {
+    return sweep::run_sweep(sw, output, opt);
+  } catch (const OutputError& e) {
+    throw OutputError("cannot write " + output + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 void add_sweep_command(CLI::App& app, int* exit_code) {
@@ -109,11 +131,21 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
       opt.threads = args->threads;
       opt.resume = args->resume && exists && !args->force;
       if (exists && !args->resume && !args->force) {
-        std::cerr << "morsim sweep: " << args->output << " exists"
-                  << (sweep::SweepFile::is_complete(args->output)
-                          ? " and holds a complete sweep; use --force to replace it\n"
-                          : "; use --resume to continue it or --force to replace it\n");
+        std::cerr << "morsim sweep: " << args->output << " exists";
+        if (sweep::SweepFile::is_complete(args->output))
+          std::cerr << " and holds a complete sweep; use --force to replace it\n";
+        else if (const std::string why = resume_obstacle(args->output, sw); !why.empty())
+          std::cerr << " and cannot be resumed (" << why << "); use --force to replace it\n";
+        else
+          std::cerr << "; use --resume to continue it or --force to replace it\n";
         return kBadInput;
+      }
+      // Complete or not, only a file of this very sweep is continued (or called complete).
+      if (opt.resume) {
+        if (const std::string why = resume_obstacle(args->output, sw); !why.empty()) {
+          std::cerr << "morsim sweep: " << why << "\n";
+          return kBadInput;
+        }
       }
       if (opt.resume && sweep::SweepFile::is_complete(args->output)) {
         if (!args->quiet) std::cerr << "morsim sweep: " << args->output << " is already complete\n";
@@ -124,7 +156,7 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
       Progress progress(args->quiet);
       opt.stop = &g_stop;
       opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
-      const sweep::RunSummary s = sweep::run_sweep(sw, args->output, opt);
+      const sweep::RunSummary s = run_naming_output(sw, args->output, opt);
       progress.end();
       if (s.interrupted) {
         std::cerr << "morsim sweep: interrupted after " << s.done << " of " << s.to_run

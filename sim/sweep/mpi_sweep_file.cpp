@@ -1,5 +1,5 @@
-// Collective writes of row-block unions: with deflated chunks, parallel HDF5 writes
-// filtered datasets only collectively, so every rank takes part in each write (a rank
+// Collective writes of row-block unions: files of older versions have deflated chunks, which
+// parallel HDF5 writes only collectively, so every rank takes part in each write (a rank
 // without rows selects nothing).
 #if MORSIM_WITH_MPI
 

@@ -1,5 +1,5 @@
-// Chunked, compressed datasets created at full size (fill: NaN / pending) and filled in
-// row blocks; the error table is an extendible compound dataset.
+// Chunked datasets created and allocated at full size (fill: NaN / pending) and filled in
+// row blocks; the error table is an extendible compound dataset, written at close.
 #include "sweep/sweep_file.hpp"
 
 #include <hdf5_hl.h>
@@ -11,6 +11,7 @@
 
 #include "io/h5_read.hpp"
 #include "io/h5_write.hpp"
+#include "io/partial_file.hpp"
 #include "model/errors.hpp"
 
 namespace morsim::sweep {
@@ -43,7 +44,11 @@ H5Id space(const std::vector<hsize_t>& dims, const std::vector<hsize_t>* max = n
       H5Sclose, "create a dataspace");
 }
 
-// Chunks of whole rows, deflated; a chunk cache big enough for the blocks in flight.
+// Chunks of whole rows, allocated (and filled) now and not compressed: a compressed chunk
+// moves whenever it is rewritten, which changes the chunk index and frees file space that a
+// later allocation may overwrite, so a kill between two flushes could corrupt the file.
+// Fixed chunks make a row write a plain overwrite of bytes the on-disk metadata already
+// describes.
 H5Id create_chunked(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t> dims,
                     hsize_t chunk_rows, const void* fill, const std::string& units,
                     const std::string& long_name) {
@@ -51,8 +56,7 @@ H5Id create_chunked(hid_t loc, const std::string& name, hid_t type, std::vector<
   chunk[0] = std::max<hsize_t>(1, std::min(chunk_rows, dims[0]));
   H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   h5_check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
-  h5_check(H5Pset_shuffle(dcpl.get()), "shuffle " + name);
-  h5_check(H5Pset_deflate(dcpl.get(), 4), "deflate " + name);
+  h5_check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "allocate " + name);
   h5_check(H5Pset_fill_value(dcpl.get(), type, fill), "fill value " + name);
   h5_check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_ALLOC), "fill time " + name);
   H5Id s = space(dims);
@@ -79,10 +83,29 @@ void write_block(const H5Id& ds, hid_t mem_type, const std::vector<hsize_t>& sta
   h5_check(H5Dwrite(ds.get(), mem_type, ms.get(), fs.get(), H5P_DEFAULT, data), "write rows");
 }
 
+// The sweep text and size must match: a resumed file continues the same sweep.
+void check_same(hid_t file, const std::string& path, const SweepSpec& sw) {
+  if (!has_attr(file, "sweep_text") || read_attr_string(file, "sweep_text") != sw.text)
+    throw OutputError(path +
+                      " was written by a different sweep file; cannot resume (use --force "
+                      "to start over)");
+  if (!has_attr(file, "n_scenarios") ||
+      static_cast<std::uint64_t>(read_attr_int(file, "n_scenarios")) != sw.design->size())
+    throw OutputError(path + ": scenario count differs; cannot resume");
+}
+
+void write_complete(hid_t file, bool complete) {
+  H5Id a(H5Aopen(file, "complete", H5P_DEFAULT), H5Aclose, "open attribute complete");
+  const std::int64_t v = complete ? 1 : 0;
+  h5_check(H5Awrite(a.get(), H5T_NATIVE_INT64, &v), "write attribute complete");
+  a.close("close attribute complete");
+}
+
 }  // namespace
 
-SweepFile::SweepFile(H5Id file, std::uint64_t n, std::size_t p, std::size_t m, std::size_t t)
-    : file_(std::move(file)), n_(n), p_(p), m_(m), t_(t) {}
+SweepFile::SweepFile(H5Id file, std::string path, std::uint64_t n, std::size_t p, std::size_t m,
+                     std::size_t t)
+    : file_(std::move(file)), path_(std::move(path)), n_(n), p_(p), m_(m), t_(t) {}
 
 void SweepFile::open_datasets() {
   const hid_t f = file_.get();
@@ -99,6 +122,18 @@ void SweepFile::open_datasets() {
 
 SweepFile SweepFile::create(const std::string& path, const SweepSpec& sw) {
   H5QuietErrors quiet;
+  // Built under a temporary name and moved to `path` once flushed, before the first scenario
+  // runs: whenever the process dies, `path` is either absent or a valid file whose status says
+  // what is done. A file that cannot be completed (e.g. a full disk) is removed.
+  PartialFile partial(path);
+  SweepFile out = create_layout(partial.path(), sw);
+  out.flush();
+  partial.commit(true);  // replaces an existing file: callers check refusal first
+  out.path_ = path;
+  return out;
+}
+
+SweepFile SweepFile::create_layout(const std::string& path, const SweepSpec& sw) {
   H5Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
             "create " + path);
   const std::uint64_t n = sw.design->size();
@@ -153,7 +188,7 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& sw) {
         H5Dclose, "create /sweep/errors");
     write_attr(ed.get(), "long_name", "scenario index and reason of each failed scenario");
   }
-  SweepFile out(std::move(file), n, p, m, t);
+  SweepFile out(std::move(file), path, n, p, m, t);
   out.open_datasets();
   return out;
 }
@@ -161,22 +196,24 @@ SweepFile SweepFile::create(const std::string& path, const SweepSpec& sw) {
 SweepFile SweepFile::open_for_resume(const std::string& path, const SweepSpec& sw) {
   H5QuietErrors quiet;
   H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open " + path);
-  if (!has_attr(file.get(), "sweep_text") || read_attr_string(file.get(), "sweep_text") != sw.text)
-    throw OutputError(path +
-                      " was written by a different sweep file; cannot resume (use --force "
-                      "to start over)");
-  const auto n = static_cast<std::uint64_t>(read_attr_int(file.get(), "n_scenarios"));
-  if (n != sw.design->size()) throw OutputError(path + ": scenario count differs; cannot resume");
-  SweepFile out(std::move(file), n, sw.parameters.size(), sw.metrics.size(),
+  check_same(file.get(), path, sw);
+  SweepFile out(std::move(file), path, sw.design->size(), sw.parameters.size(), sw.metrics.size(),
                 sw.trajectory_points());
   out.open_datasets();
   const hsize_t zero = 0;
   h5_check(H5Dset_extent(out.errors_->get(), &zero), "clear /sweep/errors");
   out.n_errors_ = 0;
-  H5Id a(H5Aopen(out.file_.get(), "complete", H5P_DEFAULT), H5Aclose, "open attribute complete");
-  const std::int64_t no = 0;
-  h5_check(H5Awrite(a.get(), H5T_NATIVE_INT64, &no), "write attribute complete");
+  write_complete(out.file_.get(), false);
+  // These are the last metadata changes before close(): on disk now, so that a kill later
+  // finds them whole.
+  out.flush();
   return out;
+}
+
+void SweepFile::check_same_sweep(const std::string& path, const SweepSpec& sw) {
+  H5QuietErrors quiet;
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
+  check_same(file.get(), path, sw);
 }
 
 bool SweepFile::is_complete(const std::string& path) {
@@ -199,17 +236,30 @@ void SweepFile::read_status(std::uint64_t start, std::uint64_t count, std::int8_
 
 void SweepFile::write_rows(std::uint64_t start, std::uint64_t count, const double* params,
                            const double* metrics, const double* traj, const std::int8_t* status) {
+  write_values(start, count, params, metrics, traj);
+  // Status last: a row is marked done only after its values are written.
+  write_status(start, count, status);
+}
+
+void SweepFile::write_values(std::uint64_t start, std::uint64_t count, const double* params,
+                             const double* metrics, const double* traj) {
   if (p_ > 0) write_block(*params_, H5T_NATIVE_DOUBLE, {start, 0}, {count, p_}, params);
   if (m_ > 0) write_block(*metrics_, H5T_NATIVE_DOUBLE, {start, 0}, {count, m_}, metrics);
   if (t_ > 0) write_block(*traj_, H5T_NATIVE_DOUBLE, {start, 0, 0}, {count, t_, 2}, traj);
-  // Status last: a row is marked done only after its values are written.
+}
+
+void SweepFile::write_status(std::uint64_t start, std::uint64_t count, const std::int8_t* status) {
   write_block(*status_, H5T_NATIVE_INT8, {start}, {count}, status);
 }
 
 void SweepFile::append_errors(const std::vector<ScenarioError>& errors) {
-  if (errors.empty()) return;
+  unwritten_errors_.insert(unwritten_errors_.end(), errors.begin(), errors.end());
+}
+
+void SweepFile::write_errors() {
+  if (unwritten_errors_.empty()) return;
   std::vector<ErrorRow> rows;
-  for (const ScenarioError& e : errors)
+  for (const ScenarioError& e : unwritten_errors_)
     rows.push_back({static_cast<std::int64_t>(e.index), e.message.c_str()});
   const hsize_t new_size = n_errors_ + rows.size();
   h5_check(H5Dset_extent(errors_->get(), &new_size), "extend /sweep/errors");
@@ -222,6 +272,24 @@ void SweepFile::append_errors(const std::vector<ScenarioError>& errors) {
   h5_check(H5Dwrite(errors_->get(), type.get(), ms.get(), fs.get(), H5P_DEFAULT, rows.data()),
            "write /sweep/errors");
   n_errors_ = new_size;
+  unwritten_errors_.clear();
+}
+
+void SweepFile::verify_finished() const {
+  constexpr std::uint64_t kSlice = 1 << 16;
+  std::vector<std::int8_t> st(static_cast<std::size_t>(std::min<std::uint64_t>(kSlice, n_)));
+  std::uint64_t pending = 0, failed = 0;
+  for (std::uint64_t s = 0; s < n_; s += kSlice) {
+    const std::uint64_t c = std::min(kSlice, n_ - s);
+    read_status(s, c, st.data());
+    pending += static_cast<std::uint64_t>(std::count(st.begin(), st.begin() + c, kPending));
+    failed += static_cast<std::uint64_t>(std::count(st.begin(), st.begin() + c, kFailed));
+  }
+  if (pending > 0 || failed != n_errors_)
+    throw OutputError(path_ + ": check before marking complete failed: " + std::to_string(pending) +
+                      " scenarios pending, " + std::to_string(failed) + " failed but " +
+                      std::to_string(n_errors_) +
+                      " errors recorded; left incomplete (continue with --resume)");
 }
 
 void SweepFile::flush() {
@@ -229,10 +297,12 @@ void SweepFile::flush() {
 }
 
 void SweepFile::close(bool complete) {
-  H5Id a(H5Aopen(file_.get(), "complete", H5P_DEFAULT), H5Aclose, "open attribute complete");
-  const std::int64_t v = complete ? 1 : 0;
-  h5_check(H5Awrite(a.get(), H5T_NATIVE_INT64, &v), "write attribute complete");
-  a.close("close attribute complete");
+  write_errors();
+  flush();  // every row and error on disk before they are checked and marked complete
+  if (complete) {
+    verify_finished();
+    write_complete(file_.get(), true);
+  }
   params_.reset();
   metrics_.reset();
   status_.reset();

@@ -18,6 +18,7 @@
 #include "support/temp_dir.hpp"
 #include "sweep/evaluator.hpp"
 #include "sweep/runner.hpp"
+#include "sweep/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace fs = std::filesystem;
@@ -171,6 +172,36 @@ TEST_CASE("sweep run: an interrupted sweep resumed equals a clean run", "[sweep]
   // A different sweep text is refused.
   const SweepSpec other = load(dir, sweep_text() + "# changed\n");
   CHECK_THROWS_AS(run_sweep(other, dir.file("r.h5"), resume), OutputError);
+}
+
+TEST_CASE("sweep file: on disk when created, complete only when every row is", "[sweep]") {
+  TempDir dir;
+  const SweepSpec sw = load(dir, sweep_text());
+  const std::string path = dir.file("c.h5");
+  {
+    SweepFile file = SweepFile::create(path, sw);
+    // Readable by another handle while still open: the layout was flushed, under its name.
+    const Contents fresh = read(path);
+    CHECK(fresh.complete == 0);
+    CHECK(fresh.status == std::vector<std::int32_t>(9, 0));
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir.path)) names.push_back(e.path().filename());
+    CHECK(std::none_of(names.begin(), names.end(), [](const std::string& n) {
+      return n.find(".partial") != std::string::npos;
+    }));
+    // One row never written: the check before `complete = 1` refuses.
+    std::vector<double> params(8 * 2, 1.0), metrics(8 * 3, 1.0), traj(8 * 5 * 2, 1.0);
+    const std::vector<std::int8_t> done(8, kDone);
+    file.write_rows(0, 8, params.data(), metrics.data(), traj.data(), done.data());
+    CHECK_THROWS_AS(file.close(true), OutputError);
+  }
+  const Contents c = read(path);
+  CHECK(c.complete == 0);
+  CHECK(std::count(c.status.begin(), c.status.end(), 1) == 8);
+  // The same sweep is accepted for resuming, another is not (and the file is not changed).
+  CHECK_NOTHROW(SweepFile::check_same_sweep(path, sw));
+  const SweepSpec other = load(dir, sweep_text() + "# changed\n");
+  CHECK_THROWS_AS(SweepFile::check_same_sweep(path, other), OutputError);
 }
 
 TEST_CASE("sweep file: unknown parameter paths name the line and the allowed paths", "[sweep]") {
