@@ -1,22 +1,21 @@
 #!/usr/bin/env python3
 """Figure of a `morsim population` file: percentile bands of antagonist and agonist occupancy
-per arm, and the distribution of protected days across subjects.
+per arm (in %), and the distribution of protected days across subjects.
 
-Usage: morsim_population_plot.py --output=FIG.png [--format=png] -- RESULTS.h5
-Run by `morsim demo population` (sim/io/population_plot.cpp); also works standalone.
+Drawn by morsim_plot.py, which dispatches on the file's file_type (`morsim plot pop.h5 -o
+pop.png`, `morsim demo population`). Also runs on its own, with the options of morsim_plot.py:
+
+    python3 sim/plot/morsim_population_plot.py pop.h5 -o pop.png
 """
-import argparse
 import sys
 
-import matplotlib
+try:
+    import numpy as np
+except ImportError as e:
+    print(f"morsim_plot: this Python ({sys.executable}) lacks {e.name}", file=sys.stderr)
+    sys.exit(3)
 
-matplotlib.use("Agg")  # no display on servers and in CI; must precede pyplot
-
-import h5py  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+import morsim_colors as mc
 
 
 def text(v):
@@ -24,54 +23,69 @@ def text(v):
 
 
 def bands(ax, t_d, q, data, colour, label):
-    """5-95 and 25-75 percentile bands and the median line."""
-    idx = {p: i for i, p in enumerate(q)}
-    ax.fill_between(t_d, data[idx[5.0]], data[idx[95.0]], color=colour, alpha=0.15, lw=0)
-    ax.fill_between(t_d, data[idx[25.0]], data[idx[75.0]], color=colour, alpha=0.3, lw=0)
-    ax.plot(t_d, data[idx[50.0]], color=colour, lw=1.2, label=label)
+    """5-95 and 25-75 percentile bands and the median line, in %."""
+    idx = {float(p): i for i, p in enumerate(q)}
+    for lo, hi, alpha in ((5.0, 95.0, 0.15), (25.0, 75.0, 0.3)):
+        if lo in idx and hi in idx:
+            ax.fill_between(t_d, 100 * data[idx[lo]], 100 * data[idx[hi]], color=colour,
+                            alpha=alpha, lw=0)
+    ax.plot(t_d, 100 * data[idx[50.0]], color=colour, label=label, gid=label)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--output", required=True)
-    ap.add_argument("--format", default=None)
-    ap.add_argument("results")
-    a = ap.parse_args()
-    with h5py.File(a.results, "r") as f:
-        arms = [text(x) for x in f.attrs["arms"]]
-        blocked = float(f.attrs["blocked_occupancy"])
-        n = int(f.attrs["subjects"])
-        title = text(f.attrs["scenario"])
-        fig, axes = plt.subplots(3, 1, figsize=(10, 10), constrained_layout=True)
-        for i, arm in enumerate(arms):
-            g = f["arms"][arm]
-            t_d = g["time"][:] / 24.0
-            q = list(g["percentile"][:])
-            c = COLOURS[i % len(COLOURS)]
-            bands(axes[0], t_d, q, g["antagonist_occupancy"][:], c, arm)
-            bands(axes[1], t_d, q, g["agonist_occupancy"][:], c, arm)
-            prot = g["subjects/protected_day_fraction"][:]
-            axes[2].hist(100 * prot, bins=np.linspace(0, 100, 41), color=c, alpha=0.5,
-                         label=f"{arm} (mean {100 * np.nanmean(prot):.0f}%)")
-        axes[0].axhline(blocked, color="k", ls=":", lw=0.8)
-        axes[0].set_ylabel("antagonist occupancy")
-        axes[0].set_ylim(0, 1.02)
-        axes[0].set_title(f"{title}: {n} virtual patients per arm "
-                          "(median, 25-75% and 5-95% of patients)")
-        axes[0].legend(loc="lower left")
-        axes[1].set_ylabel("agonist occupancy")
-        axes[1].set_ylim(0, 1.02)
-        axes[1].set_xlabel("time (days)")
-        for ax in axes[:2]:
-            ax.set_xlim(t_d[0], t_d[-1])
-            ax.grid(alpha=0.3)
-        axes[2].set_xlabel(f"protected days (% of days with antagonist occupancy >= "
-                           f"{100 * blocked:.0f}% throughout)")
-        axes[2].set_ylabel("patients")
-        axes[2].legend(loc="upper left")
-    fig.savefig(a.output, format=a.format, dpi=110)
-    return 0
+def arm_names(f, wanted, error):
+    arms = [text(x) for x in np.atleast_1d(f.attrs["arms"])]
+    if not wanted:
+        return arms
+    missing = [a for a in wanted if a not in arms]
+    if missing:
+        raise error(f"no arm named {', '.join(missing)} (arms: {', '.join(arms)})")
+    return wanted
+
+
+def make_figure(f, opts, wanted, error):
+    import matplotlib.pyplot as plt
+
+    arms = arm_names(f, wanted, error)
+    blocked = float(f.attrs["blocked_occupancy"])
+    n = int(f.attrs["subjects"])
+    fig = mc.new_figure(plt, opts.size)
+    grid = fig.add_gridspec(2, 2, width_ratios=[2.2, 1], left=mc.px(fig, 95, "w"),
+                            right=1 - mc.px(fig, 25, "w"), top=1 - mc.px(fig, 110),
+                            bottom=mc.px(fig, 85), hspace=0.12, wspace=0.2)
+    ant, ago = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0])
+    ago.sharex(ant)
+    hist = fig.add_subplot(grid[:, 1])
+    for i, arm in enumerate(arms):
+        g = f["arms"][arm]
+        t_d = g["time"][:] / 24.0
+        q = list(g["percentile"][:])
+        c = mc.arm_color(i)
+        bands(ant, t_d, q, g["antagonist_occupancy"][:], c, arm)
+        bands(ago, t_d, q, g["agonist_occupancy"][:], c, arm)
+        prot = g["subjects/protected_day_fraction"][:]
+        hist.hist(100 * prot, bins=np.linspace(0, 100, 21), color=c, alpha=0.5,
+                  label=f"{arm} (mean {100 * np.nanmean(prot):.0f}%)")
+        ant.set_xlim(t_d[0], t_d[-1])
+    ant.axhline(100 * blocked, color="k", ls=":", lw=1.2)
+    ant.set_ylabel("Antagonist occupancy (%)")
+    ago.set_ylabel("Agonist occupancy (%)")
+    ago.set_xlabel("Time (days)")
+    ant.tick_params(labelbottom=False)
+    for ax in (ant, ago):
+        ax.set_ylim(0, 102)
+        ax.grid(alpha=0.3)
+    ant.set_title("median, 25-75% and 5-95% of patients", loc="left")
+    ant.legend(loc="lower left")
+    hist.set_title(f"protected days (antagonist >= {100 * blocked:.0f}% all day)", loc="left",
+                   fontsize=mc.FONT_PT["label"])
+    hist.set_xlabel("protected days (% of days)")
+    hist.set_ylabel("patients")
+    hist.legend(loc="upper left")
+    hist.grid(alpha=0.3)
+    fig.suptitle(opts.title or f"{text(f.attrs['scenario'])}: {n} virtual patients per arm")
+    return fig
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import morsim_plot
+    sys.exit(morsim_plot.main())
