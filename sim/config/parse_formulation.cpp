@@ -1,6 +1,7 @@
 // Formulation tables (route, F, first pass, release phases) and receptor tables.
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 
 #include "config/schema.hpp"
 
@@ -60,9 +61,19 @@ Formulation parse_formulation(Context& ctx, const toml::table& t) {
                            n + ".compound");
   f.route = read_string(ctx, require(ctx, t, "route", n + ".route", "e.g. \"iv\", \"oral\""),
                         n + ".route");
-  if (const toml::node* b = t.get("bioavailability"))
-    f.bioavailability = read_quantity(ctx, *b, n + ".bioavailability", n + ".bioavailability",
-                                      dim::dimensionless(), Range::kUnitInterval);
+  // F multiplies the dose, as in NONMEM and mrgsolve: any F >= 0; above 1 is legal (a
+  // relative bioavailability, a dose correction) but worth a warning.
+  const toml::node* bio = t.get("bioavailability");
+  if (bio) {
+    f.bioavailability = read_quantity(ctx, *bio, n + ".bioavailability", n + ".bioavailability",
+                                      dim::dimensionless(), Range::kNonNegative);
+    if (f.bioavailability > 1.0) {
+      const Where w = where(ctx, value_node(*bio));
+      std::cerr << w.file << ":" << w.line << ": " << n
+                << ".bioavailability: warning: F = " << format_number(f.bioavailability)
+                << " is above 1: more than the dose reaches the circulation\n";
+    }
+  }
   if (const toml::node* m = t.get("dosed_molar_mass"))
     f.dosed_molar_mass_g_per_mol =
         read_quantity(ctx, *m, n + ".dosed_molar_mass", n + ".dosed_molar_mass", dim::molar_mass(),
@@ -81,6 +92,11 @@ Formulation parse_formulation(Context& ctx, const toml::table& t) {
                                  k + ".fraction", k, dim::dimensionless(), Range::kUnitInterval);
       f.first_pass.push_back(l);
     }
+    if (f.bioavailability > 1.0 && !f.first_pass.empty())
+      fail(ctx, value_node(*bio), n + ".bioavailability",
+           "got " + format_number(f.bioavailability) +
+               " with first_pass, which takes (1 - F) of the dose (allowed: F in [0, 1] with "
+               "first_pass)");
   }
   const toml::array* phases = array_at(ctx, t, "phase", n + ".phase");
   if (!phases || phases->empty())

@@ -38,12 +38,35 @@ std::vector<int> read_indices(Context& ctx, const toml::node& n, const std::stri
   return out;
 }
 
+// RATE: a dose rate in mass/time.
+const ExpectedDimension& mass_rate() {
+  static const ExpectedDimension d("dose rate (mass/time)", "mg/h", "mg/h, ug/min, mg/d");
+  return d;
+}
+
 DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
                       const ScenarioSpec& spec) {
   check_keys(ctx, t, k,
-             {"formulation", "amount", "time", "addl", "interval", "duration", "steady_state",
-              "missed", "late"});
+             {"formulation", "amount", "time", "addl", "interval", "duration", "rate",
+              "steady_state", "reset", "missed", "late"});
   DoseRecord d;
+  if (const toml::node* n = t.get("reset")) d.reset = read_bool(ctx, *n, k + ".reset");
+  if (const toml::node* n = t.get("time"))
+    d.time_h = read_quantity(ctx, *n, k + ".time", "", dim::time(), Range::kNonNegative);
+  // EVID 3: a reset alone has a time and nothing else.
+  if (d.reset && !t.contains("formulation")) {
+    for (const auto& [key, node] : t)
+      if (key != "reset" && key != "time")
+        fail(ctx, node, k + "." + std::string(key.str()),
+             "a reset without a formulation (EVID 3) takes no dose keys (allowed: reset, time; "
+             "add formulation and amount for a reset and dose, EVID 4)");
+    if (d.time_h > spec.grid.t_end_h)
+      fail(ctx, value_node(*t.get("time")), k + ".time",
+           "the reset (" + format_quantity(d.time_h, dim::time()) +
+               ") is after the end of the simulation (output.end = " +
+               format_quantity(spec.grid.t_end_h, dim::time()) + ")");
+    return d;
+  }
   const toml::node& fn = require(ctx, t, "formulation", k + ".formulation", "a formulation name");
   d.formulation = read_string(ctx, fn, k + ".formulation");
   if (!spec.find_formulation(d.formulation)) {
@@ -52,6 +75,48 @@ DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
          "unknown formulation '" + d.formulation + "'" + did_you_mean(d.formulation, names) +
              " (defined: " + join(names) + ")");
   }
+  // SS 1 = true, SS 2 = "add".
+  if (const toml::node* n = t.get("steady_state")) {
+    if (n->is_string()) {
+      const std::string v = read_string(ctx, *n, k + ".steady_state");
+      if (v != "add")
+        fail(ctx, *n, k + ".steady_state",
+             "got '" + v + "' (allowed: true (SS=1), false, \"add\" (SS=2))");
+      d.steady_state = d.steady_state_add = true;
+    } else {
+      d.steady_state = read_bool(ctx, *n, k + ".steady_state");
+    }
+  }
+  double rate_mg_per_h = 0.0;
+  if (const toml::node* n = t.get("rate")) {
+    rate_mg_per_h = read_quantity(ctx, *n, k + ".rate", "", mass_rate(), Range::kPositive);
+    if (t.contains("duration"))
+      fail(ctx, *n, k + ".rate", "give rate or duration, not both (duration = amount / rate)");
+  }
+  if (rate_mg_per_h > 0.0 && !t.contains("amount")) {
+    // SS 1 with AMT 0 and RATE > 0: a constant infusion, at steady state from its time on.
+    const toml::node& rn = *t.get("rate");
+    if (!d.steady_state)
+      fail(ctx, rn, k + ".rate",
+           "a rate without an amount is a constant infusion and needs steady_state = true "
+           "(allowed: amount with rate, or steady_state with rate alone)");
+    for (const char* key : {"addl", "interval", "missed", "late"})
+      if (const toml::node* x = t.get(key))
+        fail(ctx, *x, k + "." + key,
+             "a constant infusion (rate without amount) runs until the end and takes no " +
+                 std::string(key));
+    if (rate_mg_per_h > kMaxDoseMg)
+      fail(ctx, value_node(rn), k + ".rate",
+           "got " + format_quantity(rate_mg_per_h, mass_rate()) + " (allowed: up to " +
+               format_quantity(kMaxDoseMg, mass_rate()) + ")");
+    d.rate_mg_per_h = rate_mg_per_h;
+    if (d.time_h > spec.grid.t_end_h)
+      fail(ctx, value_node(*t.get("time")), k + ".time",
+           "the infusion (" + format_quantity(d.time_h, dim::time()) +
+               ") starts after the end of the simulation (output.end = " +
+               format_quantity(spec.grid.t_end_h, dim::time()) + ")");
+    return d;
+  }
   d.amount_mg =
       read_quantity(ctx, require(ctx, t, "amount", k + ".amount", "a mass, e.g. \"25 mg\""),
                     k + ".amount", "", dim::mass(), Range::kPositive);
@@ -59,8 +124,7 @@ DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
     fail(ctx, value_node(*t.get("amount")), k + ".amount",
          "got " + format_quantity(d.amount_mg, dim::mass()) + " (allowed: up to " +
              format_quantity(kMaxDoseMg, dim::mass()) + ")");
-  if (const toml::node* n = t.get("time"))
-    d.time_h = read_quantity(ctx, *n, k + ".time", "", dim::time(), Range::kNonNegative);
+  if (rate_mg_per_h > 0.0) d.duration_h = d.amount_mg / rate_mg_per_h;  // NONMEM: D = AMT/RATE
   if (const toml::node* n = t.get("addl")) {
     const long addl = read_int(ctx, *n, k + ".addl", 0);
     if (addl > kMaxAddl)
@@ -68,12 +132,10 @@ DoseRecord parse_dose(Context& ctx, const toml::table& t, const std::string& k,
            "got " + std::to_string(addl) + " (allowed: 0 to " + std::to_string(kMaxAddl) + ")");
     d.addl = static_cast<int>(addl);
   }
-  if (const toml::node* n = t.get("steady_state"))
-    d.steady_state = read_bool(ctx, *n, k + ".steady_state");
   if (const toml::node* n = t.get("interval"))
     d.ii_h = read_quantity(ctx, *n, k + ".interval", "", dim::time(), Range::kPositive);
   else if (d.addl > 0 || d.steady_state)
-    fail(ctx, t, k + ".interval", "missing (required when addl > 0 or steady_state = true)");
+    fail(ctx, t, k + ".interval", "missing (required when addl > 0 or steady_state is set)");
   if (const toml::node* n = t.get("duration"))
     d.duration_h = read_quantity(ctx, *n, k + ".duration", "", dim::time(), Range::kNonNegative);
   if (const toml::node* n = t.get("missed")) {

@@ -13,15 +13,21 @@ struct DoseDelay {
 };
 
 // One line of a dosing schedule: a dose at time_h, repeated addl more times every ii_h.
+// NONMEM's items (docs/config.md): reset = EVID 3 (no formulation, amount 0) or EVID 4 (with a
+// dose); steady_state = SS 1, with steady_state_add SS 2; rate_mg_per_h = RATE.
 struct DoseRecord {
-  std::string formulation;    // name of a Formulation
-  double amount_mg = 0.0;     // of the dosed form, > 0
+  std::string formulation;    // name of a Formulation; empty for a reset alone (EVID 3)
+  double amount_mg = 0.0;     // of the dosed form, > 0; 0 for a reset alone or a constant infusion
   double time_h = 0.0;        // first dose, >= 0
   int addl = 0;               // additional doses after the first
   double ii_h = 0.0;          // interdose interval, > 0 when addl > 0 or steady_state
   double duration_h = -1.0;   // zero-order input duration overriding the formulation's; < 0 = keep
-  bool steady_state = false;  // start at the periodic steady state of (amount, ii_h)
-  std::vector<int> missed;    // 0-based indices of doses not taken
+  bool steady_state = false;  // SS 1 (or 2): at time_h the steady state of (amount, ii_h)
+  bool steady_state_add = false;  // SS 2: that steady state is added to the current state
+  bool reset = false;             // all states to zero at time_h, before this record's dose
+  double rate_mg_per_h = 0.0;     // > 0: a constant infusion at steady state (SS 1, AMT 0);
+                                  // the loader turns amount with rate into duration_h
+  std::vector<int> missed;        // 0-based indices of doses not taken
   std::vector<DoseDelay> delays;
 };
 

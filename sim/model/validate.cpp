@@ -90,7 +90,10 @@ void check_no_loops(const ScenarioSpec& spec) {
 void check_formulation(const ScenarioSpec& spec, const Formulation& f) {
   const std::string p = "formulation " + f.name;
   if (!spec.find_compound(f.compound)) fail(p, "unknown compound '" + f.compound + "'");
-  unit_interval(p + ": bioavailability", f.bioavailability);
+  non_negative(p + ": bioavailability", f.bioavailability);  // F multiplies the dose
+  if (f.bioavailability > 1.0 && !f.first_pass.empty())
+    fail(p, "bioavailability " + num(f.bioavailability) +
+                " above 1 with first_pass, which takes (1 - F) of the dose");
   non_negative(p + ": dosed molar mass", f.dosed_molar_mass_g_per_mol);
   double fp_sum = 0.0;
   for (const FirstPassLink& l : f.first_pass) {
@@ -115,9 +118,24 @@ void check_formulation(const ScenarioSpec& spec, const Formulation& f) {
 }
 
 void check_dose(const ScenarioSpec& spec, const std::string& p, const DoseRecord& d) {
-  if (!spec.find_formulation(d.formulation)) fail(p, "unknown formulation '" + d.formulation + "'");
-  positive(p + ": amount", d.amount_mg);
   non_negative(p + ": time", d.time_h);
+  if (d.formulation.empty() && d.reset) {  // EVID 3: a reset alone
+    if (d.time_h > spec.grid.t_end_h)
+      fail(p, "reset at " + num(d.time_h) + " h is after the end of the simulation");
+    return;
+  }
+  if (!spec.find_formulation(d.formulation)) fail(p, "unknown formulation '" + d.formulation + "'");
+  if (d.steady_state_add && !d.steady_state) fail(p, "steady_state_add needs steady_state");
+  if (d.rate_mg_per_h != 0.0) {  // SS 1, AMT 0, RATE > 0: a constant infusion
+    positive(p + ": rate", d.rate_mg_per_h);
+    if (!d.steady_state) fail(p, "a constant infusion (rate without amount) needs steady_state");
+    if (d.amount_mg != 0.0 || d.addl != 0)
+      fail(p, "a constant infusion takes no amount and no addl");
+    if (d.time_h > spec.grid.t_end_h)
+      fail(p, "infusion at " + num(d.time_h) + " h starts after the end of the simulation");
+    return;
+  }
+  positive(p + ": amount", d.amount_mg);
   if (d.addl < 0) fail(p, "addl must be >= 0");
   if (d.addl > 0 || d.steady_state) positive(p + ": interval", d.ii_h);
   if (!std::isfinite(d.duration_h)) fail(p, "duration must be finite");

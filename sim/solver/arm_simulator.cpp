@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/errors.hpp"
 #include "solver/sample_grid.hpp"
@@ -23,18 +24,65 @@ void ArmSimulator::apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const {
 }
 
 void ArmSimulator::add_rate(const PhaseInput& in, Eigen::VectorXd& u) const {
-  const double rate = in.amount_nmol / in.duration_h;
+  const double rate =
+      in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
   for (const InputTarget& t : model_.input_targets(in.formulation, in.phase))
     u[t.state] += t.factor * rate;
+}
+
+void ArmSimulator::apply_event(const StateEvent& ev, const Eigen::VectorXd& ss,
+                               Eigen::VectorXd& x) const {
+  const int eliminated = model_.eliminated_state();
+  const double out = eliminated >= 0 ? x[eliminated] : 0.0;  // what left the body stays counted
+  switch (ev.kind) {
+    case StateEvent::Kind::kReset:
+      x.setZero();
+      break;
+    case StateEvent::Kind::kSteadyState:
+      x = ss;
+      break;
+    case StateEvent::Kind::kSteadyStateAdd: {
+      x += ss;
+      // Amounts and concentrations add (linear PK); occupancies do not: they are set to the
+      // binding equilibrium at the new brain concentrations.
+      if (model_.binding_mode() != BindingMode::kKinetic) break;
+      double sum = 0.0;
+      std::vector<double> a(model_.n_compounds(), 0.0);
+      for (std::size_t k = 0; k < model_.n_compounds(); ++k) {
+        const CompoundStates& c = model_.compounds()[k];
+        if (c.occupancy < 0 || c.brain < 0 || c.binder < 0) continue;
+        const Binding& b = *model_.ligands()[static_cast<std::size_t>(c.binder)];
+        a[k] = b.kon_per_nM_n_per_h * std::pow(std::max(0.0, x[c.brain]), b.hill_n) / b.koff_per_h;
+        sum += a[k];
+      }
+      for (std::size_t k = 0; k < model_.n_compounds(); ++k) {
+        const CompoundStates& c = model_.compounds()[k];
+        if (c.occupancy >= 0) x[c.occupancy] = a[k] / (1.0 + sum);
+      }
+      break;
+    }
+  }
+  if (eliminated >= 0) x[eliminated] = out;
 }
 
 void ArmSimulator::run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x, double t0,
                        double t_end, SampleCursor& samples, const SampleFn& record,
                        const ProgressCallback& progress) {
-  // Breakpoints: start, end, each input start and each zero-order input end.
+  static const std::vector<StateEvent> no_events;
+  static const std::vector<Eigen::VectorXd> no_states;
+  run(inputs, no_events, no_states, x, t0, t_end, samples, record, progress);
+}
+
+void ArmSimulator::run(const std::vector<PhaseInput>& inputs, const std::vector<StateEvent>& events,
+                       const std::vector<Eigen::VectorXd>& event_states, Eigen::VectorXd& x,
+                       double t0, double t_end, SampleCursor& samples, const SampleFn& record,
+                       const ProgressCallback& progress) {
+  // Breakpoints: start, end, each event, each input start and each zero-order input end.
   breakpoints_.clear();
   breakpoints_.push_back(t0);
   breakpoints_.push_back(t_end);
+  for (const StateEvent& ev : events)
+    if (ev.time_h >= t0 && ev.time_h <= t_end) breakpoints_.push_back(ev.time_h);
   for (const PhaseInput& in : inputs) {
     if (in.start_h < t0 || in.start_h > t_end) continue;
     breakpoints_.push_back(in.start_h);
@@ -48,6 +96,11 @@ void ArmSimulator::run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x
   for (std::size_t b = 0; b < breakpoints_.size(); ++b) {
     const double a = breakpoints_[b];
     bool bolus = false;
+    for (std::size_t e = 0; e < events.size(); ++e)
+      if (events[e].time_h == a) {
+        apply_event(events[e], event_states[e], x);
+        bolus = true;
+      }
     u_.setZero();
     for (const PhaseInput& in : inputs) {
       if (in.start_h < t0 || in.start_h > t_end) continue;
@@ -72,14 +125,23 @@ void ArmSimulator::run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x
 }
 
 Eigen::VectorXd ArmSimulator::initial_state(const ExpandedSchedule& schedule) {
+  if (schedule.steady_state.empty())
+    return Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()));
+  return steady_state(schedule.steady_state, schedule.ss_ii_h);
+}
+
+Eigen::VectorXd ArmSimulator::steady_state(const std::vector<SteadyStateDose>& regimen,
+                                           double ii_h) {
+  if (!(ii_h > 0.0)) return constant_infusion_steady_state(regimen);
   Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()));
-  if (schedule.steady_state.empty()) return x;
   // Periodic steady state by repeated periods: the PK converges geometrically with the slowest
   // rate; the binding follows it. Converged when a period changes no state by more than
-  // rtol-scaled tolerance.
+  // rtol-scaled tolerance. One period holds every input that falls in [0, ii) at steady state,
+  // from this dose and the earlier ones still in progress (overlapping infusions, long lags).
   std::vector<PhaseInput> period;
-  for (const SteadyStateDose& d : schedule.steady_state)
-    append_phase_inputs(*spec_, d.formulation, d.amount_nmol, 0.0, d.duration_h, period);
+  append_regimen_inputs(*spec_, regimen, ii_h, 0.0, 0.0, ii_h, 0, period);
+  std::stable_sort(period.begin(), period.end(),
+                   [](const PhaseInput& a, const PhaseInput& b) { return a.start_h < b.start_h; });
   const std::vector<double> no_samples;
   SampleCursor cursor{&no_samples, 0};
   const SampleFn ignore = [](double, const Eigen::VectorXd&) {};
@@ -87,14 +149,56 @@ Eigen::VectorXd ArmSimulator::initial_state(const ExpandedSchedule& schedule) {
   const double tol = std::max(spec_->solver.rtol, 1e-10);
   for (int k = 0; k < kMaxPeriods; ++k) {
     Eigen::VectorXd prev = x;
-    run(period, x, 0.0, schedule.ss_ii_h, cursor, ignore);
+    run(period, x, 0.0, ii_h, cursor, ignore);
     double change = 0.0;
     for (Eigen::Index i = 0; i < x.size(); ++i)
-      change =
-          std::max(change, std::abs(x[i] - prev[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
+      if (i != model_.eliminated_state())
+        change = std::max(change,
+                          std::abs(x[i] - prev[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
     if (change <= 1.0) return x;
   }
   throw SolverError("steady state not reached within " + std::to_string(kMaxPeriods) + " periods");
+}
+
+Eigen::VectorXd ArmSimulator::constant_infusion_steady_state(
+    const std::vector<SteadyStateDose>& regimen) {
+  // dx/dt = A x + u + binding(x) = 0. The PK and brain part is linear (exact in one Newton
+  // step); the binding of kinetic occupancy is linear in the occupancies once the brain
+  // concentrations are known, so a few steps converge to rounding.
+  const auto n = static_cast<Eigen::Index>(model_.size());
+  Eigen::VectorXd u = Eigen::VectorXd::Zero(n), x = Eigen::VectorXd::Zero(n), f(n);
+  for (const SteadyStateDose& d : regimen) {
+    const Formulation& fo = spec_->formulations[d.formulation];
+    for (std::size_t p = 0; p < fo.phases.size(); ++p) {
+      PhaseInput in;
+      in.formulation = d.formulation;
+      in.phase = p;
+      in.duration_h = std::numeric_limits<double>::infinity();
+      in.rate_nmol_per_h = d.rate_nmol_per_h * fo.phases[p].fraction;
+      if (in.rate_nmol_per_h > 0.0) add_rate(in, u);
+    }
+  }
+  const int eliminated = model_.eliminated_state();  // grows without end: held at zero
+  const double tol = std::max(spec_->solver.rtol, 1e-10);
+  Eigen::MatrixXd jac(n, n);
+  constexpr int kMaxNewton = 50;
+  for (int it = 0; it < kMaxNewton; ++it) {
+    model_.rhs(x, u, f);
+    model_.jacobian(x, jac);
+    if (eliminated >= 0) {
+      jac.row(eliminated).setZero();
+      jac(eliminated, eliminated) = 1.0;
+      f[eliminated] = 0.0;
+    }
+    const Eigen::VectorXd dx = jac.fullPivLu().solve(-f);
+    if (!dx.allFinite()) break;
+    x += dx;
+    double change = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i)
+      change = std::max(change, std::abs(dx[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
+    if (change <= 1e-3) return x;
+  }
+  throw SolverError("steady state of a constant infusion not found (Newton's method diverged)");
 }
 
 Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sample_t_h,
@@ -120,6 +224,10 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
 
   integrator_->reset_stats();
   Eigen::VectorXd x = initial_state(schedule);
+  std::vector<Eigen::VectorXd> event_states(schedule.events.size());
+  for (std::size_t e = 0; e < schedule.events.size(); ++e)
+    if (schedule.events[e].kind != StateEvent::Kind::kReset)
+      event_states[e] = steady_state(schedule.events[e].regimen, schedule.events[e].ii_h);
   integrator_->reset_stats();
   SampleCursor cursor{&sample_t_h, 0};
   const SampleFn record = [&](double t, const Eigen::VectorXd& s) {
@@ -133,7 +241,7 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
   const double t0 = sample_t_h.empty() ? 0.0 : std::min(0.0, sample_t_h.front());
   const double t_end =
       sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
-  run(schedule.inputs, x, t0, t_end, cursor, record, progress);
+  run(schedule.inputs, schedule.events, event_states, x, t0, t_end, cursor, record, progress);
   tr.stats = integrator_->stats();
   return tr;
 }

@@ -24,11 +24,23 @@ class ArmSimulator {
   // steady-state regimen (pre-dose trough), for a simulation starting at t0.
   Eigen::VectorXd initial_state(const ExpandedSchedule& schedule);
 
+  // The periodic steady state (at a dose time, before its inputs) of `regimen` given every
+  // ii_h, alone, found by repeated periods from zero; with ii_h = 0 the steady state of its
+  // constant infusions (rate_nmol_per_h), solved by Newton's method.
+  Eigen::VectorXd steady_state(const std::vector<SteadyStateDose>& regimen, double ii_h);
+
   // Integrates from (x, t0) to t_end applying every input of `inputs` that starts in
   // [t0, t_end] (inputs before t0 are ignored; a zero-order input that began before t0 is not
   // continued). Samples in [t0, t_end] are recorded; a sample at a dose time sees the dose.
   void run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x, double t0, double t_end,
            SampleCursor& samples, const SampleFn& record,
+           const ProgressCallback& progress = nullptr);
+  // The same with state events (resets, steady states) in [t0, t_end]; event_states[i] is
+  // steady_state() of events[i]'s regimen (unused for a reset). At one time the events come
+  // first, in record order, then the inputs.
+  void run(const std::vector<PhaseInput>& inputs, const std::vector<StateEvent>& events,
+           const std::vector<Eigen::VectorXd>& event_states, Eigen::VectorXd& x, double t0,
+           double t_end, SampleCursor& samples, const SampleFn& record,
            const ProgressCallback& progress = nullptr);
 
   // The whole arm on the sample grid, with the event log; the usual entry point.
@@ -38,6 +50,8 @@ class ArmSimulator {
  private:
   void apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const;
   void add_rate(const PhaseInput& in, Eigen::VectorXd& u) const;
+  void apply_event(const StateEvent& ev, const Eigen::VectorXd& ss, Eigen::VectorXd& x) const;
+  Eigen::VectorXd constant_infusion_steady_state(const std::vector<SteadyStateDose>& regimen);
 
   const ScenarioSpec* spec_;
   CompiledModel model_;

@@ -93,8 +93,8 @@ Evaluator::Base& Evaluator::base_for(const std::vector<double>& key,
   b->integrator->set_state_names(b->model->state_names());  // failures name states, not x[i]
   const Arm& arm = b->spec.arms[sw_.arm];
   const ExpandedSchedule sched = expand_schedule(b->spec, arm);
-  if (!sched.steady_state.empty())
-    throw ModelError("steady-state dose records are not supported in sweeps");
+  // The sweep's event loop knows doses only: resets and steady states would be ignored.
+  require_inputs_only(arm, "sweeps");
   b->inputs[0] = sched.inputs;
   Arm control = arm;
   control.doses.clear();

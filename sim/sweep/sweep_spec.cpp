@@ -9,9 +9,10 @@
 #include <sstream>
 
 #include "config/load_scenario.hpp"
-#include "model/errors.hpp"
-#include "units/units.hpp"
 #include "config/toml_shape.hpp"
+#include "model/errors.hpp"
+#include "pk/dose_schedule.hpp"
+#include "units/units.hpp"
 
 namespace morsim::sweep {
 
@@ -244,6 +245,11 @@ SweepSpec load_sweep_text(const std::string& text, const std::string& path) {
     if (sw.base.arms[i].name == arm) sw.arm = i;
   if (sw.arm == sw.base.arms.size())
     r.fail(s->get("arm"), "sweep.arm", "no arm '" + arm + "' in the base scenario");
+  try {  // refused at load, before any work, rather than by every scenario
+    require_inputs_only(sw.base.arms[sw.arm], "sweeps");
+  } catch (const ModelError& e) {
+    r.fail(s->get("arm") ? s->get("arm") : s, "sweep.arm", e.what());
+  }
   sw.window_h = r.quantity(*s, "window", "sweep", dim::time(), 48.0);
   sw.peak_step_h = r.quantity(*s, "peak_step", "sweep", dim::time(), 0.5 / 60);
   sw.peak_span_h = r.quantity(*s, "peak_span", "sweep", dim::time(), 6.0);

@@ -39,6 +39,25 @@ class SweepErrors(unittest.TestCase):
             self.assertIn("naltrexone.central = ", reason)
             self.assertNotIn("x[0]", reason)
 
+    def test_a_base_scenario_with_a_reset_is_refused_at_load(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(SWEEPS, "oral-adherence-base.toml")) as f:
+                base = f.read()
+            # A reset (NONMEM EVID 3) on day 2: the sweep's event loop knows doses only.
+            base += '\n[[arm.dose]]\nreset = true\ntime = "2 d"\n'
+            with open(os.path.join(tmp, "base.toml"), "w") as f:
+                f.write(base)
+            with open(os.path.join(SWEEPS, "oral-adherence.toml")) as f:
+                sweep = f.read().replace('base = "oral-adherence-base.toml"',
+                                         'base = "base.toml"')
+            with open(os.path.join(tmp, "sweep.toml"), "w") as f:
+                f.write(sweep)
+            r = subprocess.run([BIN, "validate", os.path.join(tmp, "sweep.toml")],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+            self.assertIn("sweep.toml:", r.stderr)
+            self.assertIn("reset", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
