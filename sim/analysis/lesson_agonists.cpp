@@ -6,7 +6,6 @@
 #include <set>
 
 #include "analysis/challenges.hpp"
-#include "analysis/lesson_text.hpp"
 
 namespace morsim {
 namespace {
@@ -40,6 +39,7 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
     const std::set<std::string> own = formed_from(spec, challenge->compound);
     ChallengeOnTop r;
     r.arm = tr.arm;
+    r.challenge = challenge->compound;
     r.challenge_time_h = challenge->applied_time_h;
     for (const DoseLogEntry& d : tr.doses)
       if (!own.count(d.compound) && r.maintenance.find(d.compound) == std::string::npos)
@@ -62,34 +62,6 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
     out.push_back(r);
   }
   return out;
-}
-
-std::string agonist_vs_antagonist_paragraph(const ScenarioSpec& spec,
-                                            const std::vector<Trajectory>& arms) {
-  using lesson_text::pct;
-  const auto rows = analyse_challenge_on_top(spec, arms);
-  if (rows.empty()) return "";
-  std::string s = "Lesson: agonist versus antagonist maintenance. ";
-  for (const ChallengeOnTop& r : rows) {
-    if (r.maintenance.empty()) {
-      s += "Without maintenance heroin takes " + pct(r.challenge_peak_occupancy) +
-           " of the receptors and gives " + pct(r.peak_effect) + " of the maximal effect. ";
-      continue;
-    }
-    s += "On " + r.maintenance + ", when heroin comes (day " +
-         lesson_text::fmt("%.1f", r.challenge_time_h / 24.0) + "), the drug holds " +
-         pct(r.maintenance_occupancy) + " of the receptors and itself gives " +
-         pct(r.effect_before) + " effect; heroin then takes " + pct(r.challenge_peak_occupancy) +
-         " and raises the effect to " + pct(r.peak_effect) + " (+" + pct(r.increment()) + "). ";
-  }
-  s += "Occupancy is not effect: naltrexone holds the receptors and gives nothing, so the reward "
-       "is removed (and with it any relief of craving or withdrawal); buprenorphine holds them "
-       "too but, as a partial agonist, gives only a capped effect and leaves heroin little "
-       "room; methadone, a full agonist, gives nearly the whole effect itself, so heroin adds "
-       "little even where it displaces methadone. The agonists replace heroin; the antagonist "
-       "blocks it. (The model has no tolerance: in patients the maintenance dose itself feels "
-       "ordinary.)";
-  return s;
 }
 
 }  // namespace morsim

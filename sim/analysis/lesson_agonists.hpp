@@ -13,6 +13,7 @@ namespace morsim {
 // else the arm holds at the receptor when it is given.
 struct ChallengeOnTop {
   std::string arm;
+  std::string challenge;    // the compound of the challenge dose
   std::string maintenance;  // the other binding compounds dosed, "" for none
   double challenge_time_h = 0.0;
   double maintenance_occupancy = 0.0;     // by everything not formed from the challenge, at dosing
@@ -24,8 +25,5 @@ struct ChallengeOnTop {
 
 std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
                                                      const std::vector<Trajectory>& arms);
-
-std::string agonist_vs_antagonist_paragraph(const ScenarioSpec& spec,
-                                            const std::vector<Trajectory>& arms);
 
 }  // namespace morsim

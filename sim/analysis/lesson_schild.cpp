@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/lesson_text.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_write.hpp"
 #include "model/errors.hpp"
@@ -45,11 +44,16 @@ double ec50(const std::vector<double>& rates, const std::vector<double>& occ) {
 
 }  // namespace
 
-SchildResult run_schild(const ScenarioSpec& spec) {
+SchildResult run_schild(const ScenarioSpec& spec, const std::vector<std::string>& levels) {
+  std::vector<Arm> arms;
+  for (const std::string& name : levels)
+    for (const Arm& a : spec.arms)
+      if (a.name == name) arms.push_back(a);
+  if (arms.size() < 2) throw ModelError("schild: needs a control arm and antagonist arms");
   SchildResult r;
   // The agonist: the steady-state dose record of an agonist in the first arm.
   double base_mg = 0.0, ii_h = 24.0;
-  for (const DoseRecord& d : spec.arms.front().doses)
+  for (const DoseRecord& d : arms.front().doses)
     if (const Compound* c = dosed_compound(spec, d); c && c->is_agonist() && d.steady_state) {
       r.agonist = c->name;
       r.agonist_formulation = d.formulation;
@@ -57,13 +61,13 @@ SchildResult run_schild(const ScenarioSpec& spec) {
       ii_h = d.ii_h;
     }
   if (r.agonist.empty()) throw ModelError("schild: the first arm has no steady-state agonist dose");
-  for (const Arm& a : spec.arms)
+  for (const Arm& a : arms)
     for (const DoseRecord& d : a.doses)
       if (const Compound* c = dosed_compound(spec, d); c && c->binds_receptor && !c->is_agonist()) {
         r.antagonist = c->name;
         r.antagonist_kd_nM = c->binding.kd_nM();
       }
-  if (r.antagonist.empty() || has_antagonist(spec, spec.arms.front()))
+  if (r.antagonist.empty() || has_antagonist(spec, arms.front()))
     throw ModelError("schild: needs a first arm without antagonist and arms with one");
 
   const double per_day = 24.0 / ii_h;
@@ -74,7 +78,7 @@ SchildResult run_schild(const ScenarioSpec& spec) {
   ArmSimulator sim(spec);
   // Both infusions run at steady state, so every state is constant; one sample at the end.
   const std::vector<double> samples{spec.grid.t_end_h};
-  for (const Arm& arm : spec.arms) {
+  for (const Arm& arm : arms) {
     SchildLevel lv;
     lv.arm = arm.name;
     for (double rate : r.rates_mg_per_day) {
@@ -110,12 +114,8 @@ SchildResult run_schild(const ScenarioSpec& spec) {
   return r;
 }
 
-void write_schild(const std::string& h5_path, const SchildResult& r) {
-  H5QuietErrors quiet;
-  H5Id file(H5Fopen(h5_path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose, "open " + h5_path);
-  // Marks the file for the figure script's Schild mode.
-  write_attr(file.get(), "figure", "schild");
-  H5Id g = create_group(file.get(), "schild");
+void write_schild(hid_t file, const SchildResult& r) {
+  H5Id g = create_group(file, "schild");
   write_attr(g.get(), "agonist", r.agonist);
   write_attr(g.get(), "antagonist", r.antagonist);
   write_attr(g.get(), "agonist_formulation", r.agonist_formulation);
@@ -148,31 +148,7 @@ void write_schild(const std::string& h5_path, const SchildResult& r) {
   write_dataset(g.get(), "ec50_rate", {nl}, ec50s, "mg/d", "rate giving 50% agonist occupancy");
   write_dataset(g.get(), "dose_ratio", {nl}, dr, "1", "EC50 / EC50 without antagonist");
   write_dataset(g.get(), "predicted_dose_ratio", {nl}, pdr, "1", "1 + [N]/K_N");
-  g.close("close /schild in " + h5_path);
-  file.close("close " + h5_path);
-}
-
-std::string schild_paragraph(const SchildResult& r) {
-  using namespace lesson_text;
-  const SchildLevel& c = r.levels.front();
-  std::string s = "Lesson: the Schild plot. Without " + r.antagonist + ", " +
-                  sig3(c.ec50_rate_mg_per_day) + " mg/day of " + r.agonist +
-                  " (infused) occupies half of the receptors. ";
-  s += "With " + r.antagonist + " held at ";
-  for (std::size_t j = 1; j < r.levels.size(); ++j) {
-    const SchildLevel& lv = r.levels[j];
-    s += sig3(lv.antagonist_brain_nM) + " nM in the brain ([N]/K_N = " + sig3(lv.antagonist_load) +
-         ") it takes " + sig3(lv.ec50_rate_mg_per_day) + " mg/day, a dose ratio of " +
-         sig3(lv.dose_ratio) + " (1 + [N]/K_N = " + sig3(lv.predicted_dose_ratio) + ")";
-    s += j + 1 < r.levels.size() ? "; " : ". ";
-  }
-  s += "The curves shift right in parallel and reach the same maximum: the block is surmountable. "
-       "log(DR - 1) against log[N] is a straight line of slope " +
-       fmt("%.3f", r.slope) + ", and where it crosses zero, pA2 = " + fmt("%.2f", r.pa2) +
-       ", i.e. K_N = " + sig3(1e9 * std::pow(10.0, -r.pa2)) + " nM (the model's " +
-       sig3(r.antagonist_kd_nM) +
-       " nM): slope 1 is the signature of simple competition for one site.";
-  return s;
+  g.close("close /schild");
 }
 
 }  // namespace morsim

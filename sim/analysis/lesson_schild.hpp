@@ -3,6 +3,8 @@
 // read from those curves.
 #pragma once
 
+#include <hdf5.h>
+
 #include <string>
 #include <vector>
 
@@ -30,14 +32,12 @@ struct SchildResult {
   double pa2 = 0.0;  // intercept / slope = -log10(K_N in M) estimated from the plot
 };
 
-// Runs every arm of `spec` with its agonist steady-state infusion scaled over a log grid.
-// Throws ModelError when the scenario has no control arm, no antagonist arm, or no agonist
-// steady-state dose.
-SchildResult run_schild(const ScenarioSpec& spec);
+// Runs the arms `levels` (the first without antagonist, the control) with their agonist
+// steady-state infusion scaled over a log grid. Throws ModelError when the control has an
+// antagonist or no steady-state agonist dose, or no other arm has an antagonist.
+SchildResult run_schild(const ScenarioSpec& spec, const std::vector<std::string>& levels);
 
-// Adds the group /schild (curves, dose ratios, regression) to an existing results file.
-void write_schild(const std::string& h5_path, const SchildResult& r);
-
-std::string schild_paragraph(const SchildResult& r);
+// Writes the group /schild (curves, dose ratios, regression) into an open results file.
+void write_schild(hid_t file, const SchildResult& r);
 
 }  // namespace morsim

@@ -9,6 +9,7 @@
 #include "io/partial_file.hpp"
 #include "io/plot.hpp"
 #include "io/results_file.hpp"
+#include "lessons/run_lesson.hpp"
 #include "model/errors.hpp"
 #include "solver/sample_grid.hpp"
 #include "solver/simulate.hpp"
@@ -44,17 +45,30 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
   check_outputs_free(req);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<Trajectory> arms = simulate(spec);
+  // A lesson's extra simulations happen here, so that the file is written once, complete.
+  LessonResult lesson;
+  if (spec.lesson) lesson = run_lesson(spec, arms);
+  const std::size_t n_scenario_arms = arms.size();
+  arms.insert(arms.end(), lesson.output.extra_arms.begin(), lesson.output.extra_arms.end());
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   WriteOptions w;
   w.force = req.force;
   w.config_path = req.config_path;
   if (!req.command_line.empty()) w.extra_attributes.push_back({"command", req.command_line});
+  for (const auto& a : lesson.output.root_attributes) w.extra_attributes.push_back(a);
+  w.extra_groups = lesson.output.groups;
   write_results(req.output_h5, spec, arms, w);
   if (!req.quiet) {
-    std::cout << "scenario " << spec.name << ": " << arms.size() << " arm(s) simulated in " << ms
-              << " ms; results in " << req.output_h5 << "\n\n";
+    std::cout << "scenario " << spec.name << ": " << n_scenario_arms << " arm(s) simulated";
+    if (arms.size() > n_scenario_arms)
+      std::cout << " (and " << arms.size() - n_scenario_arms << " more for the lesson)";
+    std::cout << " in " << ms << " ms; results in " << req.output_h5 << "\n\n";
+    // The lesson's control arm, when it names one, is the reference of the blockade column.
     const Trajectory* control = find_control_arm(spec, arms);
+    if (spec.lesson && !spec.lesson->arm("control").empty())
+      for (const Trajectory& tr : arms)
+        if (tr.arm == spec.lesson->arm("control")) control = &tr;
     for (const Trajectory& tr : arms)
       std::cout << format_challenge_table(tr.arm, analyse_challenges(spec, tr, control)) << "\n";
   }
@@ -64,6 +78,7 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
     plot_results(req.output_h5, req.figure, p);
     if (!req.quiet) std::cout << "figure: " << req.figure << "\n";
   }
+  if (!req.quiet && !lesson.paragraph.empty()) std::cout << "\n" << lesson.paragraph << "\n";
   return arms;
 }
 

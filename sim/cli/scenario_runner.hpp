@@ -18,7 +18,9 @@ struct RunRequest {
   std::string command_line;  // recorded as a root attribute
 };
 
-// Returns the trajectories after writing them (and the figure).
+// Simulates, runs the scenario's [lesson] if it has one, writes the results file once (with
+// the lesson's arms and groups), draws the figure and prints the tables and the paragraph.
+// Returns every arm written.
 std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest& req);
 
 // Refuses (OutputError, exit 2 by the caller) before any work if an output exists.

@@ -41,7 +41,7 @@ class Loader {
     root_ = parse_toml(text, display_);
     config::check_keys(ctx_, root_, "",
                        {"scenario", "output", "solver", "receptor", "overrides", "arm", "compound",
-                        "formulation"});
+                        "formulation", "lesson"});
     ScenarioSpec spec;
     read_header(spec);
     register_inline("compound", inline_compounds_);
@@ -67,6 +67,7 @@ class Loader {
     spec.grid = config::parse_output(ctx_, root_);
     spec.solver = config::parse_solver(ctx_, root_);
     spec.arms = config::parse_arms(ctx_, root_, spec);
+    spec.lesson = config::parse_lesson(ctx_, root_, spec);
     spec.sources = ctx_.sources;
     spec.config_text = resolved_text(cli_overrides);
     validate(spec);

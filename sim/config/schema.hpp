@@ -1,6 +1,7 @@
 // Private to config/: the schema of compound, formulation and receptor tables (docs/config.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,8 @@ OutputGrid parse_output(Context& ctx, const toml::table& root);
 SolverOptions parse_solver(Context& ctx, const toml::table& root);
 // [[arm]] with [[arm.dose]]; formulations must be in `spec`, doses within spec.grid.
 std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec);
+// [lesson] (absent = nullopt); roles must name arms of `spec`, placeholders the kind's.
+std::optional<LessonSpec> parse_lesson(Context& ctx, const toml::table& root,
+                                       const ScenarioSpec& spec);
 
 }  // namespace morsim::config

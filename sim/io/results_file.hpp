@@ -2,6 +2,9 @@
 // Layout and reading examples: docs/output.md.
 #pragma once
 
+#include <hdf5.h>
+
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +14,8 @@
 
 namespace morsim {
 
-constexpr int kResultsFormatVersion = 1;
+// 2: lesson groups (/lesson, /surmount, /schild) written with the arms (docs/output.md).
+constexpr int kResultsFormatVersion = 2;
 constexpr const char* kResultsFileType = "morsim-results";
 
 struct WriteOptions {
@@ -20,6 +24,8 @@ struct WriteOptions {
   // Additional root attributes (string values), e.g. {"command", "morsim run ..."}. A key
   // that collides with a standard attribute is an OutputError.
   std::vector<std::pair<std::string, std::string>> extra_attributes;
+  // Additional groups (a lesson's), written into the root after the arms, before the rename.
+  std::vector<std::function<void(hid_t file)>> extra_groups;
 };
 
 // Writes all arms to `path` atomically: into `<path>.<pid>.partial` beside it, then renamed.

@@ -29,9 +29,10 @@ herr_t collect_group(hid_t loc, const char* name, const H5L_info_t* /*info*/, vo
   // H5Iget_type on the opened object: unlike H5Oget_info, the same call in HDF5 1.10 and 1.12.
   const hid_t obj = H5Oopen(loc, name, H5P_DEFAULT);
   if (obj < 0) return -1;
-  const bool is_group = H5Iget_type(obj) == H5I_GROUP;
+  // Arm groups hold a time grid; lesson groups (/lesson, /schild, /surmount) do not.
+  const bool is_arm = H5Iget_type(obj) == H5I_GROUP && H5Lexists(obj, "time", H5P_DEFAULT) > 0;
   H5Oclose(obj);
-  if (is_group) static_cast<std::vector<std::string>*>(out)->push_back(name);
+  if (is_arm) static_cast<std::vector<std::string>*>(out)->push_back(name);
   return 0;
 }
 

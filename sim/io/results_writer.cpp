@@ -189,6 +189,7 @@ void write_file(const std::string& partial, const ScenarioSpec& spec,
             "create " + partial);
   write_root_attributes(file.get(), spec, opts);
   for (const Trajectory& t : arms) write_arm(file.get(), t);
+  for (const auto& write_group : opts.extra_groups) write_group(file.get());
   h5_check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial);
   file.close("close " + partial);
 }

@@ -1,12 +1,14 @@
 // A complete, checked description of what to simulate: compounds, formulations, arms, grid.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/compound.hpp"
 #include "model/dosing.hpp"
 #include "model/formulation.hpp"
+#include "model/lesson_spec.hpp"
 
 namespace morsim {
 
@@ -80,7 +82,8 @@ struct ScenarioSpec {
   OutputGrid grid;
   SolverOptions solver;
   std::vector<ParameterSource> sources;
-  std::string config_text;  // the TOML as run, stored in the output
+  std::string config_text;           // the TOML as run, stored in the output
+  std::optional<LessonSpec> lesson;  // the [lesson] table, when the scenario teaches one
 
   const Compound* find_compound(const std::string& name) const;
   const Formulation* find_formulation(const std::string& name) const;

@@ -76,7 +76,7 @@ class ResultsFileTest(unittest.TestCase):
     def test_root_attributes(self):
         a = self.file.attrs
         self.assertEqual(text(a["filetype"]), "morsim-results")
-        self.assertEqual(int(a["format_version"]), 1)
+        self.assertEqual(int(a["format_version"]), 2)  # 2: lesson groups (docs/output.md)
         for key in ("morsim_version", "git_sha", "scenario", "config"):
             self.assertTrue(text(a[key]), key)
         self.assertRegex(text(a["created_utc"]), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")

@@ -139,7 +139,7 @@ TEST_CASE("results file carries provenance attributes and units on every dataset
   ReadOnlyFile f(path);
   const hid_t root = f.id.get();
   CHECK(read_attr_string(root, "filetype") == "morsim-results");
-  CHECK(read_attr_int(root, "format_version") == 1);
+  CHECK(read_attr_int(root, "format_version") == kResultsFormatVersion);
   CHECK(read_attr_string(root, "morsim_version") == MORSIM_VERSION);
   CHECK(read_attr_string(root, "git_sha") == MORSIM_GIT_SHA);
   const std::string created = read_attr_string(root, "created_utc");

@@ -1,0 +1,74 @@
+// Kind "blockade": how long an antagonist schedule holds the receptors, and what repeated
+// agonist challenges reach through it compared with the control arm.
+#include <cmath>
+
+#include "analysis/challenges.hpp"
+#include "lessons/kinds.hpp"
+
+namespace morsim::lessons {
+namespace {
+
+using lesson_text::pct;
+
+// Last sample time at which the antagonist occupancy is >= level; NaN if never.
+double last_time_above(const Trajectory& tr, double level) {
+  double last = std::nan("");
+  for (std::size_t i = 0; i < tr.n_times(); ++i)
+    if (tr.antagonist_occupancy(i) >= level) last = tr.t_h[i];
+  return last;
+}
+
+// One phrase for both levels, so a block that outlasts the run is said once.
+std::string hold_phrase(const Trajectory& tr, double high, double low) {
+  const double t_end = tr.t_h.back();
+  const double th = last_time_above(tr, high), tl = last_time_above(tr, low);
+  const std::string end = "to the end of the run (day " + day(t_end) + ")";
+  auto until = [&](double t) { return t >= t_end ? end : "until day " + day(t); };
+  if (std::isnan(th))
+    return std::isnan(tl) ? "never as much as " + pct(low) + " of the receptors"
+                          : "never " + pct(high) + " of the receptors, but at least " + pct(low) +
+                                " " + until(tl);
+  std::string s = "at least " + pct(high) + " of the receptors " + until(th);
+  if (th < t_end) s += " and at least " + pct(low) + " " + until(tl);
+  return s;
+}
+
+}  // namespace
+
+LessonOutput analyse_blockade(const ScenarioSpec& spec, const LessonSpec& lesson,
+                              const std::vector<Trajectory>& arms) {
+  const Trajectory& control = arm_named(arms, lesson.arm("control"));
+  const Trajectory& treated = arm_named(arms, lesson.arm("treated"));
+  const auto rows = analyse_challenges(spec, treated, &control);
+  const auto crow = analyse_challenges(spec, control, nullptr);
+  LessonOutput out;
+  auto& v = out.values;
+  const double high = lesson.number("high", 0.9), low = lesson.number("low", 0.5);
+  v["high"] = pct(high);
+  v["low"] = pct(low);
+  v["hold"] = hold_phrase(treated, high, low);
+  v["end_day"] = day(treated.t_h.back());
+  if (!crow.empty()) {
+    v["dose"] = mg(crow.front().amount_mg);
+    v["control_peak"] = pct(crow.front().peak_agonist_occupancy);
+    v["control_effect"] = pct(crow.front().peak_effect);
+  }
+  std::vector<std::string> peaks, blocks;
+  for (const ChallengeResult& r : rows) {
+    peaks.push_back(pct(r.peak_agonist_occupancy) + " on day " + day(r.dose_time_h));
+    blocks.push_back(pct(r.blockade));
+  }
+  v["challenge_peaks"] = join_list(peaks);
+  v["blockades"] = join_list(blocks);
+  if (!rows.empty()) {
+    v["first_peak"] = pct(rows.front().peak_agonist_occupancy);
+    v["last_peak"] = pct(rows.back().peak_agonist_occupancy);
+    v["first_blockade"] = pct(rows.front().blockade);
+    v["last_blockade"] = pct(rows.back().blockade);
+    v["first_day"] = day(rows.front().dose_time_h);
+    v["last_day"] = day(rows.back().dose_time_h);
+  }
+  return out;
+}
+
+}  // namespace morsim::lessons
