@@ -1,6 +1,7 @@
-// Work units are (arm, block of subjects); workers take them from an atomic counter, write
-// their occupancy rows to the scratch file under a lock and their outcomes into preallocated
-// slots. Bands are computed afterwards, a block of time points at a time.
+// Work units are (arm, block of subjects); workers take them from an atomic counter and hand
+// each finished unit (occupancy rows, outcomes, draws) to the scratch file or checkpoint under
+// a lock, keeping the outcomes in preallocated slots too. A resumed run skips the units the
+// checkpoint holds. Bands are computed afterwards, a block of time points at a time.
 #include "population/population_runner.hpp"
 
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "model/errors.hpp"
 #include "population/occupancy_scratch.hpp"
 #include "population/percentiles.hpp"
 #if MORSIM_WITH_MPI
@@ -37,6 +39,46 @@ std::string scratch_path(const PopulationOptions& o) {
   }
   return dir + "/morsim-population-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
          ".scratch.h5";
+}
+
+// The checkpoint or temporary file; a resumed one keeps the block size it was made with (any
+// block size gives the same subjects).
+std::unique_ptr<OccupancyScratch> open_store(const PopulationSpec& ps, const PopulationOptions& o,
+                                             const ScratchLayout& fresh) {
+  if (o.checkpoint_path.empty()) return OccupancyScratch::temporary(scratch_path(o), fresh);
+  if (!o.resume)
+    return OccupancyScratch::create_checkpoint(o.checkpoint_path, fresh, run_identity(ps));
+  std::unique_ptr<OccupancyScratch> s = OccupancyScratch::open_checkpoint(o.checkpoint_path);
+  std::string why = identity_mismatch(s->identity(), run_identity(ps));
+  const ScratchLayout& l = s->layout();
+  if (why.empty() && (l.arms != fresh.arms || l.times != fresh.times ||
+                      l.parameters != fresh.parameters || l.subjects != fresh.subjects))
+    why = "its arms, band grid or parameters differ";
+  if (!why.empty()) throw OutputError("cannot resume from " + o.checkpoint_path + ": " + why);
+  return s;
+}
+
+// Puts the outcomes and draws of the units a checkpoint already holds into `res`; returns the
+// number of subjects they cover.
+std::uint64_t restore_done_units(OccupancyScratch& store, PopulationResult& res) {
+  const ScratchLayout& l = store.layout();
+  const std::size_t np = l.parameters;
+  std::uint64_t subjects = 0;
+  std::vector<double> draws;
+  for (std::size_t unit = 0; unit < l.units(); ++unit) {
+    if (store.done()[unit] == 0) continue;
+    const std::size_t a = l.unit_arm(unit), first = l.unit_first(unit), count = l.unit_count(unit);
+    store.read_outcomes(unit, &res.arms[a].subjects[first]);
+    subjects += count;
+    if (a != 0) continue;  // the draws are stored once, by the first arm's unit
+    draws.resize(count * (1 + np));
+    store.read_draws(unit, draws.data());
+    for (std::size_t k = 0; k < count; ++k) {
+      res.weight_kg[first + k] = draws[k * (1 + np)];
+      std::copy_n(&draws[k * (1 + np) + 1], np, &res.parameters[(first + k) * np]);
+    }
+  }
+  return subjects;
 }
 
 // Bands of one (arm, quantity) series, reading `kTimeChunk` time points at a time: memory is
@@ -97,11 +139,13 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   res.threads = threads;
   // Whole scratch chunks per unit when there are many subjects; small units otherwise so that
   // every thread gets work.
-  std::size_t block = options.block;
-  if (block == 0) block = std::clamp<std::size_t>(n / (4 * threads), 1, 256);
-  const std::size_t blocks = (n + block - 1) / block;
+  ScratchLayout fresh{na, n, nt, np, options.block};
+  if (fresh.block == 0) fresh.block = std::clamp<std::size_t>(n / (4 * threads), 1, 256);
+  const std::unique_ptr<OccupancyScratch> store = open_store(ps, options, fresh);
+  const ScratchLayout layout = store->layout();
+  const std::size_t block = layout.block, units = layout.units();
 #if MORSIM_WITH_MPI
-  mpi_population_begin(blocks, block);
+  mpi_population_begin(layout.blocks(), block);
 #endif
 
   res.weight_kg.assign(n, std::numeric_limits<double>::quiet_NaN());
@@ -111,25 +155,28 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
     res.arms[a].name = ps.scenario.arms[ps.arms[a]].name;
     res.arms[a].subjects.resize(n);
   }
-  OccupancyScratch scratch(scratch_path(options), 2 * na, n, nt, block);
+  const std::vector<unsigned char> done_before = store->done();
+  std::uint64_t done = restore_done_units(*store, res);
   const ParameterSampler sampler(ps);
 
   std::atomic<std::size_t> next_unit{0};
   std::atomic<bool> failed{false};
   std::mutex lock;
   std::exception_ptr error;
-  std::uint64_t done = 0;
   const auto worker = [&] {
     std::vector<float> antagonist(block * nt), agonist(block * nt);
+    std::vector<SubjectOutcome> outcomes(block);
+    std::vector<double> draws(block * (1 + np));
     for (;;) {
 #if MORSIM_WITH_MPI
       const std::size_t unit = mpi_population_unit(next_unit++);  // this rank's units
 #else
       const std::size_t unit = next_unit++;
 #endif
-      if (unit >= na * blocks || failed) return;
-      const std::size_t a = unit / blocks, first = (unit % blocks) * block;
-      const std::size_t count = std::min(block, n - first);
+      if (unit >= units || failed) return;
+      if (done_before[unit] != 0) continue;  // from the checkpoint
+      const std::size_t a = layout.unit_arm(unit), first = layout.unit_first(unit);
+      const std::size_t count = layout.unit_count(unit);
       try {
         for (std::size_t k = 0; k < count; ++k) {
           const std::uint64_t subject = first + k;
@@ -137,17 +184,20 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
           ScenarioSpec individual = sampler.individual(subject, drawn);
           const Arm arm = individual_arm(ps, ps.arms[a], subject);
           prune_formulations(individual, arm);
-          res.arms[a].subjects[subject] = simulate_subject(ps, individual, arm, res.band_t_h,
-                                                           &antagonist[k * nt], &agonist[k * nt]);
+          outcomes[k] = simulate_subject(ps, individual, arm, res.band_t_h, &antagonist[k * nt],
+                                         &agonist[k * nt]);
+          res.arms[a].subjects[subject] = outcomes[k];
           if (a == 0) {  // the same draws in every arm
             res.weight_kg[subject] = drawn.weight_kg;
             std::copy(drawn.values.begin(), drawn.values.end(),
                       res.parameters.begin() + static_cast<std::ptrdiff_t>(subject * np));
+            draws[k * (1 + np)] = drawn.weight_kg;
+            std::copy(drawn.values.begin(), drawn.values.end(), &draws[k * (1 + np) + 1]);
           }
         }
         const std::lock_guard<std::mutex> g(lock);
-        scratch.write_rows(2 * a, first, count, antagonist.data());
-        scratch.write_rows(2 * a + 1, first, count, agonist.data());
+        store->write_unit({unit, antagonist.data(), agonist.data(), outcomes.data(),
+                           a == 0 ? draws.data() : nullptr});
         done += count;
         if (options.progress) options.progress(done, static_cast<std::uint64_t>(n * na));
       } catch (...) {
@@ -168,8 +218,8 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   if (error) std::rethrow_exception(error);
 
   for (std::size_t a = 0; a < na; ++a) {
-    res.arms[a].antagonist_bands = bands(scratch, 2 * a, n, nt, res.percentiles);
-    res.arms[a].agonist_bands = bands(scratch, 2 * a + 1, n, nt, res.percentiles);
+    res.arms[a].antagonist_bands = bands(*store, 2 * a, n, nt, res.percentiles);
+    res.arms[a].agonist_bands = bands(*store, 2 * a + 1, n, nt, res.percentiles);
     res.arms[a].outcomes = summarise_outcomes(res.arms[a].subjects);
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

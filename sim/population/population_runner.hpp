@@ -20,6 +20,12 @@ struct PopulationOptions {
   std::string output_path;
   std::string scratch_dir;  // when there is no output_path; "" = TMPDIR or /tmp
   std::size_t block = 0;    // subjects per work unit; 0 = automatic
+  // "" = a temporary scratch file. Otherwise the checkpoint that holds every finished work
+  // unit (occupancies, outcomes, draws) from before the first unit is computed, so that a
+  // killed run can be continued; it is kept, and the caller removes it once the result file
+  // is committed.
+  std::string checkpoint_path;
+  bool resume = false;  // continue the checkpoint (of the same run: throws OutputError if not)
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // from workers, locked
 };
 
