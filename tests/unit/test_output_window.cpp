@@ -14,7 +14,8 @@ std::string tablet_scenario(const std::string& start) {
 name = "window"
 use = ["naltrexone-oral-50mg"]
 [output]
-start = ")" + start + R"("
+start = ")" +
+         start + R"("
 end = "24 h"
 step = "1 h"
 [[arm]]
