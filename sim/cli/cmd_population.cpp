@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 #include "io/partial_file.hpp"
 #include "io/population_file.hpp"
 #include "population/occupancy_scratch.hpp"
@@ -125,7 +126,10 @@ void add_population_command(CLI::App& app, int* exit_code) {
         std::cout << "resuming from " << opt.checkpoint_path << "\n";
       const CheckpointRemoval removal(opt.checkpoint_path);
 #endif
+      ProgressLine progress("population", "subject-arms", args->quiet);
+      opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
       const population::PopulationResult r = population::run_population(ps, opt);
+      progress.end();
 #if MORSIM_WITH_MPI
       if (!population::mpi_population_writer()) return kSuccess;  // rank 0 writes (mpirun)
 #endif

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 #include "model/errors.hpp"
 #include "sweep/runner.hpp"
 #include "sweep/sweep_file.hpp"
@@ -46,42 +47,6 @@ class StopOnSignal {
 };
 
 // A bar on a terminal, a plain line every few seconds otherwise.
-class Progress {
- public:
-  explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
-  void operator()(std::uint64_t done, std::uint64_t total) {
-    if (quiet_) return;
-    const auto now = std::chrono::steady_clock::now();
-    const double since = std::chrono::duration<double>(now - last_).count();
-    if (since < (tty_ ? 0.2 : 5.0) && done != total) return;
-    last_ = now;
-    const double el = std::chrono::duration<double>(now - start_).count();
-    const double rate = el > 0 ? static_cast<double>(done) / el : 0.0;
-    const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-    const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-    if (tty_) {
-      const int w = 30, fill = static_cast<int>(frac * w);
-      std::fprintf(stderr, "\r[%s%s] %llu/%llu  %.0f/s  ETA %.0f s   ",
-                   std::string(static_cast<std::size_t>(fill), '#').c_str(),
-                   std::string(static_cast<std::size_t>(w - fill), ' ').c_str(),
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   rate, eta);
-    } else {
-      std::fprintf(stderr, "sweep: %llu/%llu scenarios (%.1f%%), %.0f/s, ETA %.0f s\n",
-                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
-                   100 * frac, rate, eta);
-    }
-    printed_ = true;
-  }
-  void end() {
-    if (tty_ && printed_ && !quiet_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool quiet_, tty_, printed_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
-};
-
 // Why `output` cannot be continued by this sweep (another sweep's file, or not a readable
 // sweep file), or "" when it can.
 std::string resume_obstacle(const std::string& output, const sweep::SweepSpec& sw) {
@@ -153,7 +118,7 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
       }
       g_stop = false;
       StopOnSignal handlers;
-      Progress progress(args->quiet);
+      ProgressLine progress("sweep", "scenarios", args->quiet);
       opt.stop = &g_stop;
       opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
       const sweep::RunSummary s = run_naming_output(sw, args->output, opt);
