@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "config/toml_reader.hpp"
+#include "io/build_info.hpp"
 #include "io/h5_handle.hpp"
 #include "io/partial_file.hpp"
 #if MORSIM_WITH_MPI
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
       "demo.png)",
       "morsim"};
   app.set_version_flag("--version",
-                       std::string("morsim ") + MORSIM_VERSION + " (" + MORSIM_GIT_SHA + ")");
+                       std::string("morsim ") + MORSIM_VERSION + " (" + morsim_git_sha() + ")");
   app.require_subcommand(1);
   int exit_code = kSuccess;
   add_run_command(app, &exit_code);

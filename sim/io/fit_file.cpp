@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "io/build_info.hpp"
 #include "io/h5_write.hpp"
 #include "io/partial_file.hpp"
 #include "io/subprocess.hpp"
@@ -17,9 +18,6 @@
 
 #ifndef MORSIM_VERSION
 #define MORSIM_VERSION "unknown"
-#endif
-#ifndef MORSIM_GIT_SHA
-#define MORSIM_GIT_SHA "unknown"
 #endif
 
 namespace morsim {
@@ -44,7 +42,7 @@ void write_root(hid_t file, const FitSpec& spec, const FitWriteOptions& opts) {
   write_attr(file, "file_type", kFitFileType);
   write_attr(file, "format_version", static_cast<std::int64_t>(kFitFormatVersion));
   write_attr(file, "morsim_version", MORSIM_VERSION);
-  write_attr(file, "git_sha", MORSIM_GIT_SHA);
+  write_attr(file, "git_sha", morsim_git_sha());
   write_attr(file, "created_utc", utc_now());
   write_attr(file, "command", opts.command);
   write_attr(file, "name", spec.name);

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <set>
 
+#include "io/build_info.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_write.hpp"
 #include "io/partial_file.hpp"
@@ -13,9 +14,6 @@
 
 #ifndef MORSIM_VERSION
 #define MORSIM_VERSION "unknown"
-#endif
-#ifndef MORSIM_GIT_SHA
-#define MORSIM_GIT_SHA "unknown"
 #endif
 
 namespace morsim {
@@ -81,7 +79,7 @@ void write_root_attributes(hid_t file, const ScenarioSpec& spec, const WriteOpti
   write_attr(file, "filetype", kResultsFileType);
   write_attr(file, "format_version", std::int64_t{kResultsFormatVersion});
   write_attr(file, "morsim_version", MORSIM_VERSION);
-  write_attr(file, "git_sha", MORSIM_GIT_SHA);
+  write_attr(file, "git_sha", morsim_git_sha());
   write_attr(file, "created_utc", utc_now_iso8601());
   write_attr(file, "scenario", spec.name);
   write_attr(file, "description", spec.description);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "config/load_scenario.hpp"
+#include "io/build_info.hpp"
 
 namespace morsim::population {
 
@@ -32,7 +33,7 @@ RunIdentity run_identity(const PopulationSpec& ps) {
   RunIdentity id;
   id.config_hash = fnv1a64_hex(ps.text);
   id.model_hash = fnv1a64_hex(describe_model(ps.scenario));
-  id.software = std::string("morsim ") + MORSIM_VERSION + " (" + MORSIM_GIT_SHA + ")";
+  id.software = std::string("morsim ") + MORSIM_VERSION + " (" + morsim_git_sha() + ")";
   id.subjects = ps.subjects;
   id.seed = ps.seed;
   return id;

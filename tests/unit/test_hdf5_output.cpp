@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "io/build_info.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_read.hpp"
 #include "io/plot.hpp"
@@ -141,7 +142,7 @@ TEST_CASE("results file carries provenance attributes and units on every dataset
   CHECK(read_attr_string(root, "filetype") == "morsim-results");
   CHECK(read_attr_int(root, "format_version") == kResultsFormatVersion);
   CHECK(read_attr_string(root, "morsim_version") == MORSIM_VERSION);
-  CHECK(read_attr_string(root, "git_sha") == MORSIM_GIT_SHA);
+  CHECK(read_attr_string(root, "git_sha") == morsim_git_sha());
   const std::string created = read_attr_string(root, "created_utc");
   CHECK(created.size() == 20);  // 2024-01-31T12:00:00Z
   CHECK(created.back() == 'Z');
