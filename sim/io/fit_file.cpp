@@ -39,7 +39,7 @@ std::string utc_now() {
 }
 
 void write_root(hid_t file, const FitSpec& spec, const FitWriteOptions& opts) {
-  write_attr(file, "file_type", kFitFileType);
+  write_attr(file, "filetype", kFitFileType);
   write_attr(file, "format_version", static_cast<std::int64_t>(kFitFormatVersion));
   write_attr(file, "morsim_version", MORSIM_VERSION);
   write_attr(file, "git_sha", morsim_git_sha());

@@ -9,7 +9,7 @@
 
 namespace morsim {
 
-constexpr const char* kFitFileType = "fit";
+constexpr const char* kFitFileType = "morsim-fit";
 constexpr int kFitFormatVersion = 1;
 
 struct FitWriteOptions {

@@ -18,7 +18,7 @@ using population::PopulationSpec;
 
 void write_root(hid_t file, const PopulationSpec& ps, const PopulationResult& r,
                 const PopulationWriteOptions& opts) {
-  write_attr(file, "file_type", kPopulationFileType);
+  write_attr(file, "filetype", kPopulationFileType);
   write_attr(file, "format_version", static_cast<std::int64_t>(kPopulationFormatVersion));
   write_attr(file, "morsim_version", MORSIM_VERSION);
   write_attr(file, "scenario", ps.scenario.name);

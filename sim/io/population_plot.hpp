@@ -1,4 +1,4 @@
-// The figure of a population results file: `morsim plot` draws it by its file_type
+// The figure of a population results file: `morsim plot` draws it by its filetype
 // (sim/plot/morsim_population_plot.py); this entry point is kept for `morsim demo population`.
 #pragma once
 

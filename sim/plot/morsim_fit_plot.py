@@ -75,7 +75,7 @@ def main():
     ap.add_argument("fit")
     a = ap.parse_args()
     with h5py.File(a.fit, "r") as f:
-        if text(f.attrs.get("file_type", "")) != "fit":
+        if text(f.attrs.get("filetype", "")) != "morsim-fit":
             sys.exit(f"{a.fit}: not a morsim fit file")
         names = [text(x) for x in f["fit"].attrs["datasets"]]
         cols = 1 if len(names) == 1 else 2

@@ -63,14 +63,14 @@ def attr_text(obj, name, default=""):
 
 
 def file_kind(f):
-    """'results', 'sweep' or 'population', from the root attribute filetype / file_type (the
-    sweep writer records none: its /sweep group and sweep_text identify it)."""
-    kind = attr_text(f, "filetype") or attr_text(f, "file_type")
+    """'results', 'sweep' or 'population', from the root attribute filetype (the
+    sweep files of format 0 have none: their /sweep group and sweep_text identify them)."""
+    kind = attr_text(f, "filetype")
     if kind == "morsim-results":
         return "results"
     if kind == "morsim-population":
         return "population"
-    if kind == "morsim-sweep" or ("sweep_text" in f.attrs and "sweep" in f):
+    if kind == "morsim-sweep" or ("sweep_text" in f.attrs and "sweep" in f):  # before filetype
         return "sweep"
     raise PlotError("is not a morsim results, sweep or population file "
                     f"(filetype {kind!r})" if kind else

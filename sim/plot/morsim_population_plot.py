@@ -2,7 +2,7 @@
 """Figure of a `morsim population` file: percentile bands of antagonist and agonist occupancy
 per arm (in %), and the distribution of protected days across subjects.
 
-Drawn by morsim_plot.py, which dispatches on the file's file_type (`morsim plot pop.h5 -o
+Drawn by morsim_plot.py, which dispatches on the file's filetype (`morsim plot pop.h5 -o
 pop.png`, `morsim demo population`). Also runs on its own, with the options of morsim_plot.py:
 
     python3 sim/plot/morsim_population_plot.py pop.h5 -o pop.png

@@ -162,7 +162,7 @@ void OccupancyScratch::create_file() {
 
 void OccupancyScratch::write_header() {
   const hid_t f = file_->get();
-  write_attr(f, "file_type", kCheckpointType);
+  write_attr(f, "filetype", kCheckpointType);
   write_attr(f, "format_version", kCheckpointVersion);
   write_attr(f, "arms", as_int(layout_.arms));
   write_attr(f, "subjects", as_int(layout_.subjects));
@@ -177,7 +177,7 @@ void OccupancyScratch::write_header() {
 
 void OccupancyScratch::read_header() {
   const hid_t f = file_->get();
-  if (!has_attr(f, "file_type") || read_attr_string(f, "file_type") != kCheckpointType)
+  if (!has_attr(f, "filetype") || read_attr_string(f, "filetype") != kCheckpointType)
     throw OutputError(path_ + " is not a population checkpoint");
   if (read_attr_int(f, "format_version") != kCheckpointVersion)
     throw OutputError(path_ + ": a checkpoint of another format version");

@@ -138,6 +138,8 @@ SweepFile SweepFile::create_layout(const std::string& path, const SweepSpec& sw)
             "create " + path);
   const std::uint64_t n = sw.design->size();
   const std::size_t p = sw.parameters.size(), m = sw.metrics.size(), t = sw.trajectory_points();
+  write_attr(file.get(), "filetype", std::string("morsim-sweep"));
+  write_attr(file.get(), "format_version", std::int64_t{1});
   write_attr(file.get(), "sweep_text", sw.text);
   write_attr(file.get(), "sweep_path", sw.path);
   write_attr(file.get(), "base_scenario_text", sw.base.config_text);

@@ -66,7 +66,7 @@ class FitCli(unittest.TestCase):
 
     def test_root_and_summary_attributes(self):
         with h5py.File(self.h5, "r") as f:
-            self.assertEqual(text(f.attrs["file_type"]), "fit")
+            self.assertEqual(text(f.attrs["filetype"]), "morsim-fit")
             self.assertEqual(int(f.attrs["format_version"]), 1)
             self.assertIn("morsim fit", text(f.attrs["command"]))
             self.assertTrue(text(f.attrs["morsim_version"]))

@@ -54,7 +54,7 @@ class PopulationCli(unittest.TestCase):
 
     def test_layout_and_units(self):
         with h5py.File(self.one, "r") as f:
-            self.assertEqual(f.attrs["file_type"], "morsim-population")
+            self.assertEqual(f.attrs["filetype"], "morsim-population")
             self.assertEqual(int(f.attrs["subjects"]), 16)
             self.assertEqual(int(f.attrs["seed"]), 7)
             self.assertEqual(list(f.attrs["arms"]), ["oral", "depot"])

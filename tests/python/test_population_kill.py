@@ -105,7 +105,7 @@ class PopulationKill(unittest.TestCase):
     def checkpoint_done(self):
         """(done units, units) of the checkpoint, which must open whenever it exists."""
         with h5py.File(self.checkpoint, "r") as f:
-            self.assertEqual(f.attrs["file_type"], "morsim-population-checkpoint")
+            self.assertEqual(f.attrs["filetype"], "morsim-population-checkpoint")
             done = f["done"][()]
         return int(done.sum()), done.size
 
