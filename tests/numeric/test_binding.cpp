@@ -1,5 +1,6 @@
 // Receptor binding against closed forms: single-ligand kinetics, Gaddum equilibrium,
 // receptor conservation, the Schild shift, and the operational effect.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -83,20 +84,39 @@ TEST_CASE("kinetic and equilibrium binding agree when binding is fast", "[bindin
     for (std::size_t k = 0; k < 2; ++k) CHECK(kin.occ(i, k) == Approx(eq.occ(i, k)).margin(2e-4));
 }
 
-TEST_CASE("receptor conservation: bound + free = 1 at every output", "[binding][conservation]") {
-  Compound ag = binding_compound("agonist", 50, 0.5, 2.0, 30, 30, 1.0);
-  Compound an = binding_compound("antagonist", 200, 0.1, 1.0, 6, 1.2, 0.0);
+TEST_CASE("receptor conservation: free receptor from its own balance equals 1 - bound",
+          "[binding][conservation]") {
+  // The solver integrates the bound states; the free receptor is reported as 1 - bound. Here
+  // the free fraction is integrated independently from its own balance,
+  //   dF/dt = sum_i (koff_i B_i - kon_i Ce_i F),  F(0) = 1,
+  // along the reported brain concentrations and bound states (implicit trapezoid rule on a
+  // fine output grid). Receptor is conserved only if the two agree: a lost or duplicated
+  // dissociation term, or an integrator that drifts off the invariant, makes them differ.
+  const double kon_a = 30, koff_a = 30, kon_b = 6, koff_b = 1.2;
+  Compound ag = binding_compound("agonist", 50, 0.5, 2.0, kon_a, koff_a, 1.0);
+  Compound an = binding_compound("antagonist", 200, 0.1, 1.0, kon_b, koff_b, 0.0);
   auto s =
       one_arm({ag, an}, {simple_formulation("a", "agonist"), simple_formulation("b", "antagonist")},
-              {unit_dose("b", 0.0), unit_dose("a", 2.0)}, 24, 0.1, 1e-6, 1e-9);
-  s.arms[0].doses[0].amount_mg = 500;
-  s.arms[0].doses[1].amount_mg = 5000;
+              {unit_dose("b", 0.0), unit_dose("a", 2.0)}, 12, 0.001, 1e-10, 1e-14);
+  s.arms[0].doses[0].amount_mg = 500;  // 2.5 nM antagonist in plasma at first
+  s.arms[0].doses[1].amount_mg = 10;   // 0.2 nM agonist
   const Trajectory tr = simulate(s).front();
-  for (std::size_t i = 0; i < tr.n_times(); ++i) {
-    CHECK(tr.occ(i, 0) + tr.occ(i, 1) + tr.free_receptor[i] == Approx(1.0).margin(1e-12));
-    CHECK(tr.occ(i, 0) >= -1e-9);
-    CHECK(tr.free_receptor[i] >= -1e-9);
+  const std::size_t a = tr.compound_index("agonist"), b = tr.compound_index("antagonist");
+  double free = 1.0, max_diff = 0.0, min_bound_b = 1.0, max_bound_a = 0.0;
+  for (std::size_t i = 1; i < tr.n_times(); ++i) {
+    const double dt = tr.t_h[i] - tr.t_h[i - 1];
+    const double off_prev = koff_a * tr.occ(i - 1, a) + koff_b * tr.occ(i - 1, b);
+    const double off_now = koff_a * tr.occ(i, a) + koff_b * tr.occ(i, b);
+    const double on_prev = kon_a * tr.brain(i - 1, a) + kon_b * tr.brain(i - 1, b);
+    const double on_now = kon_a * tr.brain(i, a) + kon_b * tr.brain(i, b);
+    free = (free + 0.5 * dt * (off_prev + off_now - on_prev * free)) / (1 + 0.5 * dt * on_now);
+    max_diff = std::max(max_diff, std::abs(free - (1 - tr.occ(i, a) - tr.occ(i, b))));
+    max_bound_a = std::max(max_bound_a, tr.occ(i, a));
+    min_bound_b = std::min(min_bound_b, i > tr.n_times() / 2 ? tr.occ(i, b) : 1.0);
   }
+  CHECK(max_bound_a > 0.01);  // both ligands hold a visible share of the receptor
+  CHECK(min_bound_b > 0.1);
+  CHECK(max_diff < 1e-5);
 }
 
 TEST_CASE("Schild: the antagonist shifts the agonist's EC50 by 1 + [B]/K_B", "[binding][schild]") {
