@@ -1,5 +1,7 @@
 // `morsim export FILE.h5 --csv DIR`: each arm's time course, its doses and the challenge table
 // as CSV files with units in the column names, for spreadsheets, R and MATLAB without HDF5.
+// `--nonmem DIR`: the doses as a NONMEM-style dataset with its [dataset] mapping, to run the
+// scenario in NONMEM, mrgsolve or rxode2.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,7 @@
 #include "io/partial_file.hpp"
 #include "io/results_file.hpp"
 #include "model/errors.hpp"
+#include "nonmem/dataset_export.hpp"
 
 namespace morsim::cli {
 namespace {
@@ -86,26 +89,65 @@ CsvTable challenge_table(const ScenarioSpec& spec, const std::vector<Trajectory>
   return t;
 }
 
+// Every target checked before the first is written; returns false (after the message) on a
+// refusal.
+bool targets_free(const std::string& dir, const std::vector<std::string>& names, bool force) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  try {
+    for (const std::string& n : names) {
+      const std::string path = (fs::path(dir) / n).string();
+      if (fs::path(n).extension() == ".csv")
+        check_output(path, force, OutputKind::kTable);
+      else
+        refuse_existing(path, force);
+    }
+  } catch (const OutputError& e) {
+    std::cerr << "morsim export: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
+void write_text(const std::string& path, const std::string& text, bool force) {
+  PartialFile part(path);
+  {
+    std::ofstream out(part.path(), std::ios::binary);
+    out << text;
+    if (!out.flush()) throw OutputError("cannot write " + part.path());
+  }
+  part.commit(force);
+}
+
 }  // namespace
 
 void add_export_command(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("export",
                                  "Write a results file as CSV: per arm its time course and "
-                                 "doses, and the challenge table.\n"
+                                 "doses, and the challenge table; or its doses as a "
+                                 "NONMEM-style dataset.\n"
                                  "Example: morsim export demo.h5 --csv demo-csv");
   struct Args {
-    std::string input, dir;
+    std::string input, dir, nonmem_dir;
     bool force = false, quiet = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("results", args->input, "Results file (HDF5) written by morsim")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--csv", args->dir, "Folder for the CSV files (created if missing)")->required();
+  cmd->add_option("--csv", args->dir, "Folder for the CSV files (created if missing)");
+  cmd->add_option("--nonmem", args->nonmem_dir,
+                  "Folder for dataset.csv (NONMEM records of the doses as taken, EVID 0 at the "
+                  "output times) and mapping.toml (its [dataset] table)");
   cmd->add_flag("-f,--force", args->force, "Replace existing CSV files");
   cmd->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("export", [&]() -> int {
+      if (args->dir.empty() && args->nonmem_dir.empty()) {
+        std::cerr << "morsim export: nothing to write (required: --csv DIR, --nonmem DIR or "
+                     "both)\n";
+        return kBadInput;
+      }
       std::vector<Trajectory> arms;
       for (const std::string& name : list_arms(args->input)) {
         try {
@@ -115,21 +157,31 @@ void add_export_command(CLI::App& app, int* exit_code) {
         }
       }
       if (arms.empty()) throw InputFileError(args->input + " holds no arms");
+      const ScenarioSpec spec = scenario_of(read_stored_config(args->input));
       std::vector<std::pair<std::string, CsvTable>> files;
-      for (const Trajectory& tr : arms) {
-        files.emplace_back(tr.arm + ".csv", time_course(tr));
-        files.emplace_back(tr.arm + "-doses.csv", dose_log(tr));
+      if (!args->dir.empty()) {
+        for (const Trajectory& tr : arms) {
+          files.emplace_back(tr.arm + ".csv", time_course(tr));
+          files.emplace_back(tr.arm + "-doses.csv", dose_log(tr));
+        }
+        files.emplace_back("challenges.csv", challenge_table(spec, arms));
       }
-      files.emplace_back("challenges.csv",
-                         challenge_table(scenario_of(read_stored_config(args->input)), arms));
-      std::error_code ec;
-      fs::create_directories(args->dir, ec);
-      try {  // every target checked before the first is written
-        for (const auto& f : files)
-          check_output((fs::path(args->dir) / f.first).string(), args->force, OutputKind::kTable);
-      } catch (const OutputError& e) {
-        std::cerr << "morsim export: " << e.what() << "\n";
-        return kBadInput;
+      nonmem::DatasetExport nm;
+      if (!args->nonmem_dir.empty()) {
+        nm = nonmem::export_dataset(spec, arms, fs::path(args->input).filename().string());
+        if (!targets_free(args->nonmem_dir, {"dataset.csv", "mapping.toml"}, args->force))
+          return kBadInput;
+      }
+      std::vector<std::string> names;
+      for (const auto& f : files) names.push_back(f.first);
+      if (!args->dir.empty() && !targets_free(args->dir, names, args->force)) return kBadInput;
+      if (!args->nonmem_dir.empty()) {
+        const fs::path d(args->nonmem_dir);
+        write_csv((d / "dataset.csv").string(), nm.dataset, args->force);
+        write_text((d / "mapping.toml").string(), nm.mapping_toml, args->force);
+        if (!args->quiet)
+          std::cout << (d / "dataset.csv").string() << "\n"
+                    << (d / "mapping.toml").string() << "\n";
       }
       for (const auto& f : files) {
         const std::string path = (fs::path(args->dir) / f.first).string();

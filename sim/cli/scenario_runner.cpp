@@ -56,6 +56,7 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
   w.force = req.force;
   w.config_path = req.config_path;
   if (!req.command_line.empty()) w.extra_attributes.push_back({"command", req.command_line});
+  for (const auto& a : req.attributes) w.extra_attributes.push_back(a);
   for (const auto& a : lesson.output.root_attributes) w.extra_attributes.push_back(a);
   w.extra_groups = lesson.output.groups;
   write_results(req.output_h5, spec, arms, w);

@@ -15,7 +15,8 @@ struct RunRequest {
   std::string config_path;  // as recorded in the file
   bool force = false;
   bool quiet = false;
-  std::string command_line;  // recorded as a root attribute
+  std::string command_line;                                     // recorded as a root attribute
+  std::vector<std::pair<std::string, std::string>> attributes;  // more root attributes
 };
 
 // Simulates, runs the scenario's [lesson] if it has one, writes the results file once (with

@@ -41,7 +41,7 @@ class Loader {
     root_ = parse_toml(text, display_);
     config::check_keys(ctx_, root_, "",
                        {"scenario", "output", "solver", "receptor", "overrides", "arm", "compound",
-                        "formulation", "lesson"});
+                        "formulation", "lesson", "dataset"});  // [dataset]: nonmem/
     ScenarioSpec spec;
     read_header(spec);
     register_inline("compound", inline_compounds_);

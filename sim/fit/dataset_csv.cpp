@@ -142,6 +142,11 @@ const std::vector<std::string>& csv_columns() {
 }
 
 CsvTable read_csv(const std::string& path) {
+  return read_csv(path, CsvLayout{csv_columns(), true, false});
+}
+
+CsvTable read_csv(const std::string& path, const CsvLayout& layout) {
+  const std::vector<std::string>& known = layout.columns;
   std::ifstream in(path, std::ios::binary);
   if (!in)
     fail(path, 0, "(file)", std::filesystem::exists(path) ? "cannot be read" : "no such file");
@@ -159,12 +164,11 @@ CsvTable read_csv(const std::string& path) {
       t.header_line = n;
       for (const std::string& c : cells) {
         if (c.empty())
-          fail(path, n, "(header)",
-               "an empty column name (allowed: " + config::join(csv_columns()) + ")");
-        if (std::find(csv_columns().begin(), csv_columns().end(), c) == csv_columns().end())
+          fail(path, n, "(header)", "an empty column name (allowed: " + config::join(known) + ")");
+        if (!layout.other_columns && std::find(known.begin(), known.end(), c) == known.end())
           fail(path, n, c,
-               "unknown column '" + c + "'" + config::did_you_mean(c, csv_columns()) +
-                   " (allowed: " + config::join(csv_columns()) + ")");
+               "unknown column '" + c + "'" + config::did_you_mean(c, known) +
+                   " (allowed: " + config::join(known) + ")");
         if (std::find(t.columns.begin(), t.columns.end(), c) != t.columns.end())
           fail(path, n, c, "column '" + c + "' appears twice");
         t.columns.push_back(c);
@@ -181,7 +185,7 @@ CsvTable read_csv(const std::string& path) {
                  std::to_string(t.columns.size()) + " columns (" + config::join(t.columns) + ")");
     }
     cells.resize(t.columns.size());
-    if (t.units_line == 0) {
+    if (layout.units_line && t.units_line == 0) {
       t.units_line = n;
       t.units = cells;
       continue;
@@ -190,8 +194,11 @@ CsvTable read_csv(const std::string& path) {
   }
   if (t.header_line == 0)
     fail(path, n, "(header)",
-         "no header line (required: a line naming the columns, e.g. time,value,sd)");
-  if (t.units_line == 0)
+         "no header line (required: a line naming the columns, e.g. " +
+             config::join({known.begin(), known.begin() + std::min<std::size_t>(3, known.size())},
+                          ",") +
+             ")");
+  if (layout.units_line && t.units_line == 0)
     fail(path, n, "(units)",
          "no units line (required: the line after the header gives each column's unit, e.g. "
          "h,ng/mL,ng/mL)");

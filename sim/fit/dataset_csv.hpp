@@ -33,6 +33,15 @@ const std::vector<std::string>& csv_columns();
 // Throws ConfigError(path, line, column, problem).
 CsvTable read_csv(const std::string& path);
 
+// The shape of a CSV file other readers share: the columns it knows, whether a units line
+// follows the header, and whether other columns are kept (for the caller to ignore) or refused.
+struct CsvLayout {
+  std::vector<std::string> columns;
+  bool units_line = true;
+  bool other_columns = false;
+};
+CsvTable read_csv(const std::string& path, const CsvLayout& layout);
+
 // How one value unit reads in the statistic's internal unit (docs/fit.md): the factor, and the
 // internal unit's name. `molar_mass` (g/mol) converts mass concentrations for plasma.
 // Throws UnitError naming what is allowed.

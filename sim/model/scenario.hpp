@@ -62,6 +62,7 @@ struct OutputGrid {
 struct Arm {
   std::string name;
   std::vector<DoseRecord> doses;
+  std::vector<double> observation_times_h;  // extra output times (a dataset's EVID 0 records)
 };
 
 // Where a parameter value came from, for `morsim show` and the output file.

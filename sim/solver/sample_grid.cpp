@@ -10,15 +10,20 @@ namespace morsim {
 
 std::vector<double> arm_sample_times(const ScenarioSpec& spec, const Arm& arm) {
   std::vector<double> t = spec.grid.times_h();
-  if (!(spec.grid.refine_after_doses_h > 0.0) || !(spec.grid.refine_step_h > 0.0)) return t;
-  const ExpandedSchedule sched = expand_schedule(spec, arm);
-  const auto n =
-      static_cast<long>(std::floor(spec.grid.refine_after_doses_h / spec.grid.refine_step_h));
-  for (const DoseLogEntry& d : sched.log) {
-    if (d.status == DoseStatus::kMissed) continue;
-    for (long i = 0; i <= n; ++i) {
-      const double s = d.applied_time_h + static_cast<double>(i) * spec.grid.refine_step_h;
-      if (s >= spec.grid.t_start_h && s <= spec.grid.t_end_h) t.push_back(s);
+  const bool refined = spec.grid.refine_after_doses_h > 0.0 && spec.grid.refine_step_h > 0.0;
+  if (!refined && arm.observation_times_h.empty()) return t;
+  for (double s : arm.observation_times_h)
+    if (s >= spec.grid.t_start_h && s <= spec.grid.t_end_h) t.push_back(s);
+  if (refined) {
+    const ExpandedSchedule sched = expand_schedule(spec, arm);
+    const auto n =
+        static_cast<long>(std::floor(spec.grid.refine_after_doses_h / spec.grid.refine_step_h));
+    for (const DoseLogEntry& d : sched.log) {
+      if (d.status == DoseStatus::kMissed) continue;
+      for (long i = 0; i <= n; ++i) {
+        const double s = d.applied_time_h + static_cast<double>(i) * spec.grid.refine_step_h;
+        if (s >= spec.grid.t_start_h && s <= spec.grid.t_end_h) t.push_back(s);
+      }
     }
   }
   std::sort(t.begin(), t.end());
@@ -39,7 +44,7 @@ double predicted_samples(const ScenarioSpec& spec) {
   for (const Arm& arm : spec.arms) {
     double doses = 0.0;
     for (const DoseRecord& d : arm.doses) doses += d.addl + 1.0;
-    total += grid + per_dose * doses;
+    total += grid + per_dose * doses + static_cast<double>(arm.observation_times_h.size());
   }
   return total;
 }
