@@ -1,6 +1,6 @@
 // Population results: the bands are (percentile, time) datasets with dimension scales, so
 // xarray opens each arm group with named dimensions.
-#include "io/population_file.hpp"
+#include "population/population_file.hpp"
 
 #include <cmath>
 
