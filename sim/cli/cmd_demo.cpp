@@ -11,9 +11,9 @@
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
 #include "io/partial_file.hpp"
-#include "io/population_file.hpp"
-#include "io/population_plot.hpp"
 #include "model/errors.hpp"
+#include "population/population_file.hpp"
+#include "population/population_plot.hpp"
 #include "population/population_summary.hpp"
 #include "resources/resources.hpp"
 

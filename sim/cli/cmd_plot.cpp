@@ -13,6 +13,7 @@
 #include "io/plot.hpp"
 #include "io/results_file.hpp"
 #include "model/errors.hpp"
+#include "population/population_file.hpp"
 
 namespace morsim::cli {
 
@@ -81,6 +82,7 @@ int plot(const PlotArgs& a) {
   p.size = a.size;
   p.metric = a.metric;
   p.plasma_unit = a.plasma_unit;
+  p.population_format_version = kPopulationFormatVersion;
   if (a.plasma_unit == "ng/mL") p.molar_masses = molar_masses(a.input);
   plot_results(a.input, a.output, p);
   return kSuccess;

@@ -7,8 +7,8 @@
 #include "cli/commands.hpp"
 #include "cli/progress_line.hpp"
 #include "io/partial_file.hpp"
-#include "io/population_file.hpp"
 #include "population/occupancy_scratch.hpp"
+#include "population/population_file.hpp"
 #include "population/population_runner.hpp"
 #include "population/population_summary.hpp"
 #if MORSIM_WITH_MPI

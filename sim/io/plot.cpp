@@ -12,7 +12,6 @@
 #include <string_view>
 
 #include "io/partial_file.hpp"
-#include "io/population_file.hpp"
 #include "io/results_file.hpp"
 #include "io/subprocess.hpp"
 #include "model/errors.hpp"
@@ -114,10 +113,10 @@ std::string find_on_path(const std::string& name) {
 std::vector<std::string> script_arguments(const std::string& output, const std::string& format,
                                           const std::string& h5_path, const PlotOptions& opts) {
   // "--opt=value" and "--" keep values that start with '-' from being read as options.
-  std::vector<std::string> args{
-      "--output=" + output, "--format=" + format,
-      "--format-version=" + std::to_string(kResultsFormatVersion),
-      "--population-format-version=" + std::to_string(kPopulationFormatVersion)};
+  std::vector<std::string> args{"--output=" + output, "--format=" + format,
+                                "--format-version=" + std::to_string(kResultsFormatVersion)};
+  if (opts.population_format_version != 0)
+    args.push_back("--population-format-version=" + std::to_string(opts.population_format_version));
   if (!opts.arms.empty()) args.push_back("--arms=" + join(opts.arms, ','));
   if (!opts.title.empty()) args.push_back("--title=" + opts.title);
   if (!opts.size.empty()) args.push_back("--size=" + opts.size);

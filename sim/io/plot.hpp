@@ -17,6 +17,9 @@ struct PlotOptions {
   std::string plasma_unit;        // "nM" (empty) or "ng/mL", which needs molar_masses
   std::vector<std::pair<std::string, double>> molar_masses;  // compound, g/mol
   std::string python;  // an interpreter with matplotlib, h5py and numpy; empty = find one
+  // The population file format this program writes (io/ knows no feature, so the caller
+  // says); 0 = the script's own default.
+  int population_format_version = 0;
 };
 
 // The interpreters tried, in order: $MORSIM_PYTHON alone when it is set (a name without a

@@ -1,7 +1,8 @@
 // One plotting path for every file type: the population figure goes through plot_results.
-#include "io/population_plot.hpp"
+#include "population/population_plot.hpp"
 
 #include "io/plot.hpp"
+#include "population/population_file.hpp"
 
 namespace morsim {
 
@@ -10,6 +11,7 @@ void plot_population(const std::string& h5_path, const std::string& figure_path,
   PlotOptions opts;
   opts.force = force;
   opts.python = python;
+  opts.population_format_version = kPopulationFormatVersion;
   plot_results(h5_path, figure_path, opts);
 }
 

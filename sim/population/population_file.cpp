@@ -1,6 +1,6 @@
 // Population results: the bands are (percentile, time) datasets with dimension scales, so
 // xarray opens each arm group with named dimensions.
-#include "io/population_file.hpp"
+#include "population/population_file.hpp"
 
 #include <cmath>
 
@@ -81,17 +81,23 @@ void write_arm(hid_t arms_group, const ArmPopulation& a, const PopulationResult&
     uses.push_back(s.heroin_uses);
     rewarding.push_back(s.rewarding_uses);
   }
+  // The subject index as a dimension scale, so that xarray opens the group with a named
+  // dimension shared with /subjects.
   H5Id sg = create_group(loc, "subjects");
-  write_dataset(sg.get(), "protected_day_fraction", {n}, prot, "1",
-                "fraction of whole days with antagonist occupancy >= blocked_occupancy at every "
-                "band sample");
-  write_dataset(sg.get(), "doses_taken_fraction", {n}, taken, "1",
-                "antagonist doses taken / planned; NaN when the arm has none");
-  write_dataset(sg.get(), "heroin_uses", uses, "1", "agonist doses taken");
-  write_dataset(sg.get(), "rewarding_uses", rewarding, "1",
-                "uses whose peak agonist effect reached rewarding_effect");
-  write_dataset(sg.get(), "first_rewarding_use_time", {n}, first, "h",
-                "time of the first rewarding (unblocked) use; NaN = none");
+  std::vector<std::int32_t> ids(n);
+  for (hsize_t i = 0; i < n; ++i) ids[i] = static_cast<std::int32_t>(i);
+  H5Id subject = write_dataset(sg.get(), "subject", ids, "1", "subject index (seeds its draws)");
+  H5Id d_prot = write_dataset(sg.get(), "protected_day_fraction", {n}, prot, "1",
+                              "fraction of whole days with antagonist occupancy >= "
+                              "blocked_occupancy at every band sample");
+  H5Id d_taken = write_dataset(sg.get(), "doses_taken_fraction", {n}, taken, "1",
+                               "antagonist doses taken / planned; NaN when the arm has none");
+  H5Id d_uses = write_dataset(sg.get(), "heroin_uses", uses, "1", "agonist doses taken");
+  H5Id d_rew = write_dataset(sg.get(), "rewarding_uses", rewarding, "1",
+                             "uses whose peak agonist effect reached rewarding_effect");
+  H5Id d_first = write_dataset(sg.get(), "first_rewarding_use_time", {n}, first, "h",
+                               "time of the first rewarding (unblocked) use; NaN = none");
+  make_dimension(subject, "subject", {&d_prot, &d_taken, &d_uses, &d_rew, &d_first}, 0);
 
   const population::ArmOutcomes& o = a.outcomes;
   H5Id og = create_group(loc, "outcomes");
