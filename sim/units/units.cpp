@@ -4,9 +4,9 @@
 
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <cmath>
-#include <system_error>
+
+#include "units/float_text.hpp"
 
 namespace morsim {
 namespace {
@@ -160,8 +160,8 @@ class UnitParser {
   double number() {
     double v = 0.0;
     const char* first = s_.data() + pos_;
-    const auto [ptr, ec] = std::from_chars(first, s_.data() + s_.size(), v);
-    if (ec != std::errc() || !std::isfinite(v)) fail("expected a number after '^'");
+    const char* ptr = read_double(first, s_.data() + s_.size(), v);
+    if (ptr == first || !std::isfinite(v)) fail("expected a number after '^'");
     pos_ += static_cast<std::size_t>(ptr - first);
     return v;
   }
@@ -307,8 +307,8 @@ ExpectedDimension kon(double hill_n) {
 double parse_quantity(std::string_view text, const ExpectedDimension& expected) {
   const std::string_view s = trim(text);
   double v = 0.0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || !std::isfinite(v))
+  const char* ptr = read_double(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ptr == s.data() || !std::isfinite(v))
     throw UnitError("'" + std::string(text) + "' does not start with a finite number " +
                     allowed(expected));
   const std::string_view unit = s.substr(static_cast<std::size_t>(ptr - s.data()));
@@ -333,11 +333,7 @@ double convert_from_internal(double internal_value, std::string_view unit,
   return internal_value * (expected.internal_scale() / u.scale);
 }
 
-std::string format_number(double value) {
-  std::array<char, 64> buf{};
-  const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  return std::string(buf.data(), res.ptr);
-}
+std::string format_number(double value) { return shortest_double(value); }
 
 std::string format_quantity(double internal_value, const ExpectedDimension& expected) {
   const std::string n = format_number(internal_value);
