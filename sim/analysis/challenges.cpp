@@ -1,10 +1,14 @@
 // Peak agonist occupancy and effect after each challenge, and blockade against the control.
 #include "analysis/challenges.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <set>
+
+#include "analysis/dense_peak.hpp"
+#include "solver/arm_simulator.hpp"
 
 namespace morsim {
 
@@ -67,6 +71,53 @@ std::vector<const DoseLogEntry*> challenge_doses(const ScenarioSpec& spec, const
   return out;
 }
 
+const Arm* scenario_arm(const ScenarioSpec& spec, const std::string& name) {
+  for (const Arm& a : spec.arms)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+// The window of each challenge: to the next challenge, `window_h` or the end of the run.
+std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>& doses,
+                                          double window_h, double t_end_h) {
+  std::vector<PeakWindow> w;
+  for (std::size_t j = 0; j < doses.size(); ++j) {
+    const double t0 = doses[j]->applied_time_h;
+    double t1 = std::min(t0 + window_h, std::max(t0, t_end_h));
+    if (j + 1 < doses.size()) t1 = std::min(t1, doses[j + 1]->applied_time_h);
+    w.push_back({t0, t1});
+  }
+  return w;
+}
+
+// Peak agonist occupancy (and when, and the antagonist then) and peak effect of each
+// challenge, on the solver's dense output when the arm is one of the scenario's, else (an arm
+// the scenario does not describe) on the trajectory's samples.
+std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
+                          const std::vector<PeakWindow>& windows) {
+  std::vector<Window> out;
+  const Arm* arm = scenario_arm(spec, tr.arm);
+  if (!arm || windows.empty()) {
+    for (const PeakWindow& w : windows) out.push_back(scan(tr, w.t0_h, w.t1_h));
+    return out;
+  }
+  ArmSimulator sim(spec);
+  const SampleObservable agonist = [](const Trajectory& t, std::size_t i) {
+    return t.agonist_occupancy(i);
+  };
+  const SampleObservable effect = [](const Trajectory& t, std::size_t i) { return t.effect[i]; };
+  const auto found = locate_peaks(sim, *arm, windows, {agonist, effect});
+  for (const auto& f : found) {
+    Window w;
+    w.peak_occ = f[0].value;
+    w.peak_t = f[0].t_h;
+    w.antagonist = f[0].at_peak.n_times() ? f[0].at_peak.antagonist_occupancy(0) : 0.0;
+    w.peak_effect = f[1].value;
+    out.push_back(w);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const Trajectory& arm,
@@ -74,12 +125,15 @@ std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const 
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto doses = challenge_doses(spec, arm);
   const auto control_doses = control ? challenge_doses(spec, *control) : decltype(doses){};
+  const double t_end = spec.grid.t_end_h;
+  const std::vector<Window> found = peaks(spec, arm, challenge_windows(doses, window_h, t_end));
+  std::vector<Window> control_found;
+  if (control && arm.effect_modelled)
+    control_found = peaks(spec, *control, challenge_windows(control_doses, window_h, t_end));
   std::vector<ChallengeResult> rows;
   for (std::size_t j = 0; j < doses.size(); ++j) {
     const double t0 = doses[j]->applied_time_h;
-    double t1 = t0 + window_h;
-    if (j + 1 < doses.size()) t1 = std::min(t1, doses[j + 1]->applied_time_h);
-    const Window w = scan(arm, t0, t1);
+    const Window& w = found[j];
     ChallengeResult r;
     r.dose_time_h = t0;
     r.formulation = doses[j]->formulation;
@@ -97,9 +151,7 @@ std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const 
     }
     for (std::size_t c = 0; c < control_doses.size(); ++c) {
       if (std::abs(control_doses[c]->applied_time_h - t0) > 1e-9) continue;
-      double c1 = t0 + window_h;
-      if (c + 1 < control_doses.size()) c1 = std::min(c1, control_doses[c + 1]->applied_time_h);
-      r.control_peak_effect = scan(*control, t0, c1).peak_effect;
+      r.control_peak_effect = control_found[c].peak_effect;
       if (r.control_peak_effect > 0.0) r.blockade = 1.0 - r.peak_effect / r.control_peak_effect;
     }
     rows.push_back(r);
@@ -107,27 +159,46 @@ std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const 
   return rows;
 }
 
-std::string format_challenge_table(const std::string& arm,
-                                   const std::vector<ChallengeResult>& rows) {
+TimeUnit time_unit_for_span(double span_h) {
+  if (span_h <= 3.0) return {"min", 1.0 / 60.0};
+  if (span_h <= 72.0) return {"h", 1.0};
+  return {"d", 24.0};
+}
+
+std::string format_challenge_table(const std::string& arm, const std::vector<ChallengeResult>& rows,
+                                   double run_span_h) {
   std::string out = "arm " + arm + ": " + std::to_string(rows.size()) + " agonist dose(s)\n";
   if (rows.empty()) return out;
+  const TimeUnit unit = time_unit_for_span(run_span_h);
+  // No antagonist at the receptor at any peak (a control arm): the column means nothing.
+  bool antagonist = false;
+  for (const ChallengeResult& r : rows) antagonist = antagonist || r.antagonist_occupancy > 0.0;
   char line[256];
-  std::snprintf(line, sizeof line, "  %8s %8s  %-22s %10s %12s %10s %9s\n", "day", "dose_mg",
-                "formulation", "peak_agon", "antagonist", "effect", "blockade");
+  const std::string time_col = std::string("time_") + unit.name;
+  std::snprintf(line, sizeof line, "  %8s %8s  %-22s %10s %11s %12s %10s %9s\n", time_col.c_str(),
+                "dose_mg", "formulation", "peak_agon", "to_peak_min", "antagonist", "effect",
+                "blockade");
   out += line;
+  auto percent = [](double x, int width) {
+    char b[32];
+    if (std::isnan(x))
+      std::snprintf(b, sizeof b, "%*s", width, "-");
+    else
+      std::snprintf(b, sizeof b, "%*.1f%%", width - 1, 100.0 * x);
+    return std::string(b);
+  };
   for (const ChallengeResult& r : rows) {
-    char blk[32], eff[32];
-    if (std::isnan(r.blockade))
-      std::snprintf(blk, sizeof blk, "%9s", "-");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    char to_peak[32];
+    if (std::isnan(r.peak_time_h))
+      std::snprintf(to_peak, sizeof to_peak, "%11s", "-");
     else
-      std::snprintf(blk, sizeof blk, "%8.1f%%", 100.0 * r.blockade);
-    if (std::isnan(r.peak_effect))  // the receptor model has no operational effect
-      std::snprintf(eff, sizeof eff, "%10s", "-");
-    else
-      std::snprintf(eff, sizeof eff, "%9.1f%%", 100.0 * r.peak_effect);
-    std::snprintf(line, sizeof line, "  %8.2f %8.1f  %-22s %9.1f%% %11.1f%% %s %s\n",
-                  r.dose_time_h / 24.0, r.amount_mg, r.formulation.c_str(),
-                  100.0 * r.peak_agonist_occupancy, 100.0 * r.antagonist_occupancy, eff, blk);
+      std::snprintf(to_peak, sizeof to_peak, "%11.1f", 60.0 * (r.peak_time_h - r.dose_time_h));
+    std::snprintf(line, sizeof line, "  %8.2f %8.1f  %-22s %s %s %s %s %s\n",
+                  r.dose_time_h / unit.hours, r.amount_mg, r.formulation.c_str(),
+                  percent(r.peak_agonist_occupancy, 10).c_str(), to_peak,
+                  percent(antagonist ? r.antagonist_occupancy : nan, 12).c_str(),
+                  percent(r.peak_effect, 10).c_str(), percent(r.blockade, 9).c_str());
     out += line;
   }
   if (std::isnan(rows.front().peak_effect))

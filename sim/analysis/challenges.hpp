@@ -31,14 +31,26 @@ bool produces_agonist(const ScenarioSpec& spec, const std::string& compound);
 // dose of an antagonist. nullptr when there is none.
 const Trajectory* find_control_arm(const ScenarioSpec& spec, const std::vector<Trajectory>& arms);
 
-// Challenges of an arm: each taken dose that produces an agonist. The window of a challenge
+// Challenges of an arm: each taken dose that produces an agonist. Peaks (and their times, the
+// antagonist occupancy then, and the effect peaks behind blockade) are located on the solver's
+// dense output when the arm is one of spec's arms, so they do not depend on the output grid;
+// an arm spec does not describe is read off its samples. The window of a challenge
 // runs to the next challenge or `window_h` hours, whichever is first. The matching control
 // challenge is the one in `control` applied at the same time.
 std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const Trajectory& arm,
                                                 const Trajectory* control, double window_h = 24.0);
 
-// A fixed-width text table of the challenges of one arm.
-std::string format_challenge_table(const std::string& arm,
-                                   const std::vector<ChallengeResult>& rows);
+// The unit of a run's time column: minutes up to 3 h, hours up to 3 days, else days.
+struct TimeUnit {
+  const char* name;  // "min", "h", "d"
+  double hours;      // hours per unit
+};
+TimeUnit time_unit_for_span(double span_h);
+
+// A fixed-width text table of the challenges of one arm (columns in docs/output.md); times of
+// the doses in the unit that suits a run of `run_span_h` hours; "-" where a column means
+// nothing (no control: blockade; no antagonist at any peak: antagonist; no effect model).
+std::string format_challenge_table(const std::string& arm, const std::vector<ChallengeResult>& rows,
+                                   double run_span_h = 24.0 * 30.0);
 
 }  // namespace morsim

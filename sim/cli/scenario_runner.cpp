@@ -70,8 +70,13 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
     if (spec.lesson && !spec.lesson->arm("control").empty())
       for (const Trajectory& tr : arms)
         if (tr.arm == spec.lesson->arm("control")) control = &tr;
-    for (const Trajectory& tr : arms)
-      std::cout << format_challenge_table(tr.arm, analyse_challenges(spec, tr, control)) << "\n";
+    // The control arm is not compared with itself: its blockade column is "-".
+    const double span_h = spec.grid.t_end_h - spec.grid.t_start_h;
+    for (const Trajectory& tr : arms) {
+      const Trajectory* reference = control == &tr ? nullptr : control;
+      std::cout << format_challenge_table(tr.arm, analyse_challenges(spec, tr, reference), span_h)
+                << "\n";
+    }
   }
   if (!req.figure.empty()) {
     PlotOptions p;

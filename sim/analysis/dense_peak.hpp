@@ -1,0 +1,37 @@
+// Peaks located on the solver's dense output rather than read off the output grid, so that a
+// reported peak does not depend on [output] step or refine_after_doses.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "solver/trajectory.hpp"
+
+namespace morsim {
+
+class ArmSimulator;
+
+// A scalar read from sample i of a trajectory (e.g. the summed agonist occupancy).
+using SampleObservable = std::function<double(const Trajectory&, std::size_t)>;
+
+struct PeakWindow {
+  double t0_h = 0.0, t1_h = 0.0;  // closed interval searched
+};
+
+struct DensePeak {
+  double value = 0.0;  // the maximum of the observable in the window
+  double t_h = 0.0;    // where it is reached
+  // Every observable of the trajectory at the dense sample nearest to t_h (within a second).
+  Trajectory at_peak;
+};
+
+// For each window, the maximum of each observable: the arm is simulated once on 1-min
+// samples in every window (10-min beyond its first 6 h), then once more on 0.5-s samples
+// around each coarse maximum, and the maximum is placed by the parabola through the three
+// finest samples about it. Windows must not overlap. result[w][o] for window w, observable o.
+std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& arm,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables);
+
+}  // namespace morsim
