@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <optional>
 
 #include "units/float_text.hpp"
 
@@ -26,12 +27,25 @@ constexpr Dimension kTime{1, 0, 0, 0}, kAmount{0, 1, 0, 0}, kVolume{0, 0, 1, 0},
     kConc{0, 1, -1, 0}, kNone{0, 0, 0, 0};
 
 // "u" and the two Unicode micro signs (U+00B5, U+03BC) are accepted alike.
-const std::array<Symbol, 31> kSymbols{{
+// Times also in the words a student types ("hours", "hr", "days", "week").
+const std::array<Symbol, 43> kSymbols{{
     {"s", 1.0, kTime},
+    {"sec", 1.0, kTime},
     {"min", 60.0, kTime},
+    {"mins", 60.0, kTime},
+    {"minute", 60.0, kTime},
+    {"minutes", 60.0, kTime},
     {"h", 3600.0, kTime},
+    {"hr", 3600.0, kTime},
+    {"hrs", 3600.0, kTime},
+    {"hour", 3600.0, kTime},
+    {"hours", 3600.0, kTime},
     {"d", 86400.0, kTime},
+    {"day", 86400.0, kTime},
+    {"days", 86400.0, kTime},
     {"wk", 604800.0, kTime},
+    {"week", 604800.0, kTime},
+    {"weeks", 604800.0, kTime},
     {"L", 1.0, kVolume},
     {"mL", 1e-3, kVolume},
     {"uL", 1e-6, kVolume},
@@ -211,7 +225,23 @@ std::string dimension_text(const Dimension& d) {
   return d.to_string();
 }
 
+// "mg/kg", "ug/kg": a mass over a mass, with a mass in the denominator (so "%" is not one).
+bool is_per_body_mass(std::string_view unit) {
+  const std::size_t slash = unit.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  try {
+    return parse_unit(unit.substr(0, slash)).dim == kMass &&
+           parse_unit(unit.substr(slash + 1)).dim == kMass;
+  } catch (const UnitError&) {
+    return false;
+  }
+}
+
 void check_dimension(const UnitValue& u, std::string_view unit, const ExpectedDimension& e) {
+  if (is_per_body_mass(trim(unit)))  // mass/mass cancels, but a dose per weight is no fraction
+    throw UnitError(
+        "unit '" + std::string(trim(unit)) + "' is a dose per body weight, not " + e.name() +
+        " (mg/kg is allowed only for a dose amount in an [[arm]] with a weight) " + allowed(e));
   if (u.dim == e.dimension()) return;
   if (trim(unit).empty())
     throw UnitError("a number without a unit " + allowed(e) + "; write e.g. \"1 " +
@@ -261,7 +291,7 @@ ExpectedDimension::ExpectedDimension(std::string name, std::string internal_unit
 
 namespace dim {
 const ExpectedDimension& time() {
-  static const ExpectedDimension d("time", "h", "h, min, s, d, wk");
+  static const ExpectedDimension d("time", "h", "h, hours, min, s, d, days, wk, weeks");
   return d;
 }
 const ExpectedDimension& rate() {
@@ -324,6 +354,19 @@ double parse_quantity(std::string_view text, const ExpectedDimension& expected) 
   if (!std::isfinite(result))
     throw UnitError("'" + std::string(text) + "' is out of range " + allowed(expected));
   return result;
+}
+
+std::optional<double> parse_dose_per_body_weight(std::string_view text) {
+  const std::string_view s = trim(text);
+  double v = 0.0;
+  const char* ptr = read_double(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ptr == s.data() || !std::isfinite(v)) return std::nullopt;
+  const std::string_view unit = trim(s.substr(static_cast<std::size_t>(ptr - s.data())));
+  if (!is_per_body_mass(unit)) return std::nullopt;
+  const std::size_t slash = unit.rfind('/');
+  const double dose_mg = parse_unit(unit.substr(0, slash)).scale / 1e-3;    // g -> mg
+  const double weight_kg = parse_unit(unit.substr(slash + 1)).scale / 1e3;  // g -> kg
+  return v * dose_mg / weight_kg;
 }
 
 double convert_from_internal(double internal_value, std::string_view unit,

@@ -1,6 +1,7 @@
 // Quantities with units at the input boundary: "50 mg", "6.5 d", "30.8 mL/min" -> internal units.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +61,10 @@ ExpectedDimension kon(double hill_n);      // nM^-n/h; n = 1 gives /nM/h
 // The value of `text` ("140 L/h", "1/(nM*h)", "0.2") in the internal unit of `expected`.
 // Throws UnitError naming the unit found, its dimension and the units allowed.
 double parse_quantity(std::string_view text, const ExpectedDimension& expected);
+
+// "0.1 mg/kg", "100 ug/kg": a dose per body weight, in mg per kg; nullopt when the text is not
+// a mass over a mass (then parse_quantity reads it, and refuses it for every dimension).
+std::optional<double> parse_dose_per_body_weight(std::string_view text);
 
 // A value in internal units expressed in `unit` ("mL/min"), which must match the dimension.
 double convert_from_internal(double internal_value, std::string_view unit,

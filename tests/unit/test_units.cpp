@@ -128,3 +128,30 @@ TEST_CASE("dimension text is readable", "[units]") {
   CHECK(dim::concentration().dimension().to_string() == "amount/volume");
   CHECK(dim::dimensionless().dimension().to_string() == "dimensionless");
 }
+
+TEST_CASE("times in the words a student types", "[units]") {
+  for (const char* t : {"2 h", "2 hr", "2 hrs", "2 hour", "2 hours", "120 min", "120 minutes"})
+    CHECK(parse_quantity(t, dim::time()) == Approx(2.0).epsilon(1e-15));
+  CHECK(parse_quantity("1 day", dim::time()) == Approx(24.0));
+  CHECK(parse_quantity("3 days", dim::time()) == Approx(72.0));
+  CHECK(parse_quantity("1 week", dim::time()) == Approx(168.0));
+  CHECK(parse_quantity("2 weeks", dim::time()) == Approx(336.0));
+  CHECK(parse_quantity("0.5 /hour", dim::rate()) == Approx(0.5));
+  CHECK_THROWS_AS(parse_quantity("2 hourz", dim::time()), UnitError);
+}
+
+TEST_CASE("mg/kg is a dose per body weight, never a fraction or a mass", "[units]") {
+  CHECK(*parse_dose_per_body_weight("0.1 mg/kg") == Approx(0.1));
+  CHECK(*parse_dose_per_body_weight("100 ug/kg") == Approx(0.1));
+  CHECK(*parse_dose_per_body_weight("1 mg/g") == Approx(1000.0));
+  CHECK_FALSE(parse_dose_per_body_weight("5 mg").has_value());
+  CHECK_FALSE(parse_dose_per_body_weight("5 %").has_value());
+  for (const ExpectedDimension* e : {&dim::dimensionless(), &dim::mass()}) {
+    try {
+      parse_quantity("0.1 mg/kg", *e);
+      FAIL("mg/kg accepted as " << e->name());
+    } catch (const UnitError& err) {
+      CHECK_THAT(err.what(), Catch::Contains("dose per body weight"));
+    }
+  }
+}
