@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "model/metabolite_graph.hpp"  // produces_agonist, used by the callers
 #include "model/scenario.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim {
 
@@ -23,9 +24,6 @@ struct ChallengeResult {
   double blockade = 0.0;
   double control_peak_effect = 0.0;  // NaN without a control
 };
-
-// True when the compound is an agonist or is metabolised (at any depth) into one.
-bool produces_agonist(const ScenarioSpec& spec, const std::string& compound);
 
 // The arm used as control for blockade: one named "control", else the first arm without any
 // dose of an antagonist. nullptr when there is none.

@@ -6,8 +6,6 @@
 
 namespace morsim {
 
-double Binding::kd_nM() const { return std::pow(koff_per_h / kon_per_nM_n_per_h, 1.0 / hill_n); }
-
 double association_rate_per_h(const Binding& b, double ce_nM) {
   // For n = 1 the term stays linear through 0: clamping tiny negative round-off values there
   // puts a kink in the right-hand side that holds the stiff solver to small steps for hours

@@ -7,7 +7,7 @@
 #include "fit/estimate.hpp"
 #include "fit/fit_report.hpp"
 #include "fit/fit_spec.hpp"
-#include "io/fit_file.hpp"
+#include "fit/fit_file.hpp"
 #include "io/partial_file.hpp"
 #include "model/errors.hpp"
 

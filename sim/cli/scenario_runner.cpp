@@ -88,13 +88,4 @@ std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest
   return arms;
 }
 
-std::string join_args(int argc, const char* const* argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) {
-    if (i) s += ' ';
-    s += argv[i];
-  }
-  return s;
-}
-
 }  // namespace morsim::cli

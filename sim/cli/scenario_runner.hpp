@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim::cli {
 
@@ -35,7 +35,5 @@ struct OutputSize {
 };
 OutputSize predicted_output_size(const ScenarioSpec& spec);
 void check_output_size(const ScenarioSpec& spec, bool allow_large);
-
-std::string join_args(int argc, const char* const* argv);
 
 }  // namespace morsim::cli

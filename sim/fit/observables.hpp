@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fit/fit_spec.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim::fit {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim {
 

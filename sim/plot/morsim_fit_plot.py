@@ -5,7 +5,7 @@ the estimate; window statistics (peak, AUC, half-life, ...) show observed and mo
 side per row.
 
 Usage: morsim_fit_plot.py --output=FIG.png [--format=png] [--title=T] -- FIT.h5
-Run by `morsim fit --plot` (sim/io/fit_file.cpp); also works standalone.
+Run by `morsim fit --plot` (sim/fit/fit_file.cpp); also works standalone.
 """
 import argparse
 import math

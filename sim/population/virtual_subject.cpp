@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/challenges.hpp"
 #include "model/errors.hpp"
+#include "model/metabolite_graph.hpp"
 #include "population/random_stream.hpp"
 #include "solver/arm_simulator.hpp"
 

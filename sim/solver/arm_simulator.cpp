@@ -41,26 +41,12 @@ void ArmSimulator::apply_event(const StateEvent& ev, const Eigen::VectorXd& ss,
     case StateEvent::Kind::kSteadyState:
       x = ss;
       break;
-    case StateEvent::Kind::kSteadyStateAdd: {
+    case StateEvent::Kind::kSteadyStateAdd:
       x += ss;
       // Amounts and concentrations add (linear PK); occupancies do not: they are set to the
       // binding equilibrium at the new brain concentrations.
-      if (model_.binding_mode() != BindingMode::kKinetic) break;
-      double sum = 0.0;
-      std::vector<double> a(model_.n_compounds(), 0.0);
-      for (std::size_t k = 0; k < model_.n_compounds(); ++k) {
-        const CompoundStates& c = model_.compounds()[k];
-        if (c.occupancy < 0 || c.brain < 0 || c.binder < 0) continue;
-        const Binding& b = *model_.ligands()[static_cast<std::size_t>(c.binder)];
-        a[k] = b.kon_per_nM_n_per_h * std::pow(std::max(0.0, x[c.brain]), b.hill_n) / b.koff_per_h;
-        sum += a[k];
-      }
-      for (std::size_t k = 0; k < model_.n_compounds(); ++k) {
-        const CompoundStates& c = model_.compounds()[k];
-        if (c.occupancy >= 0) x[c.occupancy] = a[k] / (1.0 + sum);
-      }
+      model_.binding().equilibrate(x);
       break;
-    }
   }
   if (eliminated >= 0) x[eliminated] = out;
 }

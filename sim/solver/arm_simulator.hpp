@@ -18,7 +18,6 @@ class ArmSimulator {
 
   const CompiledModel& model() const { return model_; }
   const ScenarioSpec& spec() const { return *spec_; }
-  Integrator& integrator() { return *integrator_; }
 
   // The state before any dose (all zero) or at the periodic steady state of the schedule's
   // steady-state regimen (pre-dose trough), for a simulation starting at t0.

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "model/trajectory.hpp"
 #include "solver/compiled_model.hpp"
-#include "solver/trajectory.hpp"
 
 namespace morsim {
 
@@ -18,7 +18,6 @@ struct SegmentSystem {
   const CompiledModel* model = nullptr;
   const Eigen::VectorXd* u = nullptr;
   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const { model->rhs(x, *u, dxdt); }
-  void jacobian(const Eigen::VectorXd& x, Eigen::MatrixXd& j) const { model->jacobian(x, j); }
   void jacobian_values(const Eigen::VectorXd& x, double* v) const { model->jacobian_values(x, v); }
 };
 
@@ -63,12 +62,8 @@ std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
 // Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff); its
 // error checker takes one scalar atol.
 std::unique_ptr<Integrator> make_dopri5(const SolverOptions& opt, std::size_t n);
+// The integrator that opt.method names; `atol` as for make_rosenbrock4 (dopri5 keeps opt.atol).
 std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
                                             const std::vector<double>& atol);
-// Prefer the overload above with CompiledModel::absolute_tolerance(); this one holds every
-// state to the same opt.atol.
-inline std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt, std::size_t n) {
-  return make_integrator(opt, std::vector<double>(n, opt.atol));
-}
 
 }  // namespace morsim

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/challenges.hpp"
 #include "analysis/metrics.hpp"
 #include "model/errors.hpp"
+#include "model/metabolite_graph.hpp"
 #include "pk/dose_schedule.hpp"
 
 namespace morsim::sweep {

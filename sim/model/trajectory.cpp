@@ -1,5 +1,5 @@
 // Trajectory lookups.
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 #include <stdexcept>
 

@@ -1,6 +1,6 @@
 // Fit results as 1-D columns over named dimensions (parameter, observation, time), like the
 // results file, so that h5py, xarray, R and MATLAB read them as plain vectors.
-#include "io/fit_file.hpp"
+#include "fit/fit_file.hpp"
 
 #include <unistd.h>
 
