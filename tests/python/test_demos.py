@@ -54,11 +54,14 @@ class DemoTest(unittest.TestCase):
                             t, agon = agonist_occupancy(arm)
                             doses = arm["doses"]
                             continue
+                        u = re.match(r"^\s+time_(min|h|d)\s", line)
+                        if u:  # the header names the unit of the time column
+                            hours = {"min": 1 / 60, "h": 1.0, "d": 24.0}[u.group(1)]
+                            continue
                         m = row.match(line)
                         if not m or arm is None:
                             continue
-                        day, peak = float(m.group(1)), float(m.group(4)) / 100
-                        t0 = day * 24
+                        t0, peak = float(m.group(1)) * hours, float(m.group(4)) / 100
                         # The table's window: to the next dose of the same formulation, at most
                         # 24 h; the day is printed to 2 decimals (+-0.12 h).
                         forms = [x.decode() if isinstance(x, bytes) else x
@@ -68,7 +71,12 @@ class DemoTest(unittest.TestCase):
                         later = [x for x, fm in zip(times, forms) if x > t0 + 1e-6 and fm == m.group(3)]
                         t1 = min([t0 + 24] + later)
                         window = (t >= t0) & (t <= t1)
-                        self.assertAlmostEqual(agon[window].max(), peak, delta=0.0006)
+                        # The table's peak is located on the solver's dense output: never below
+                        # the file's samples (less rounding), and above them only by what the
+                        # curvature between the file's samples allows.
+                        sampled = agon[window].max()
+                        self.assertGreaterEqual(peak, sampled - 0.0006)
+                        self.assertLess(peak - sampled, 0.005)
                         checked += 1
                     if name not in ("naloxone-rescue", "population"):
                         self.assertGreater(checked, 0)
