@@ -291,7 +291,7 @@ ExpectedDimension::ExpectedDimension(std::string name, std::string internal_unit
 
 namespace dim {
 const ExpectedDimension& time() {
-  static const ExpectedDimension d("time", "h", "h, hours, min, s, d, days, wk, weeks");
+  static const ExpectedDimension d("time", "h", "h, min, s, d, wk");
   return d;
 }
 const ExpectedDimension& rate() {
