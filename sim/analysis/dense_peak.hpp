@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim {
 

@@ -7,7 +7,7 @@
 
 #include "io/csv_write.hpp"
 #include "model/scenario.hpp"
-#include "solver/trajectory.hpp"
+#include "model/trajectory.hpp"
 
 namespace morsim::nonmem {
 
