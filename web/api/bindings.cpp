@@ -1,0 +1,10 @@
+// The page's entry points, through embind: the module's `run` and `lessons`.
+#include <emscripten/bind.h>
+
+#include "page_run.hpp"
+
+EMSCRIPTEN_BINDINGS(morsim_web) {
+  emscripten::register_vector<std::string>("StringList");
+  emscripten::function("run", &morsim::web::run_lesson_config);
+  emscripten::function("lessons", &morsim::web::builtin_lessons);
+}

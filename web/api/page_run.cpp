@@ -1,0 +1,205 @@
+#include "page_run.hpp"
+
+#include <toml++/toml.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "analysis/challenges.hpp"
+#include "config/load_scenario.hpp"
+#include "edit_config.hpp"
+#include "io/csv_write.hpp"
+#include "lessons/run_lesson.hpp"
+#include "resources/resources.hpp"
+#include "solver/simulate.hpp"
+
+namespace morsim::web {
+namespace {
+
+using emscripten::val;
+
+val float_array(const std::vector<double>& v) {
+  return val::global("Float64Array").new_(emscripten::typed_memory_view(v.size(), v.data()));
+}
+
+// Column k of a row-major (time, compound) table.
+val column(const std::vector<double>& table, std::size_t n_compounds, std::size_t k) {
+  std::vector<double> c(table.size() / n_compounds);
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = table[i * n_compounds + k];
+  return float_array(c);
+}
+
+val strings(const std::vector<std::string>& v) {
+  val a = val::array();
+  for (const std::string& s : v) a.call<void>("push", s);
+  return a;
+}
+
+// The same columns and number format as `morsim export --csv` (cli/cmd_export.cpp), with the
+// arm as first column so that one file holds every arm.
+void append_csv(std::string& out, const Trajectory& tr, bool header) {
+  const std::size_t nk = tr.n_compounds();
+  if (header) {
+    out += "arm,time_h";
+    for (const char* what : {"plasma_", "brain_", "occupancy_"})
+      for (const std::string& c : tr.compounds)
+        out += std::string(",") + what + c + (what[0] == 'o' ? "_percent" : "_nM");
+    out += ",free_receptor_percent,effect_percent\n";
+  }
+  for (std::size_t i = 0; i < tr.n_times(); ++i) {
+    out += tr.arm + "," + csv_number(tr.t_h[i]);
+    for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(tr.plasma(i, k));
+    for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(tr.brain(i, k));
+    for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(100.0 * tr.occ(i, k));
+    out += "," + csv_number(100.0 * tr.free_receptor[i]) + "," + csv_number(100.0 * tr.effect[i]);
+    out += "\n";
+  }
+}
+
+val challenges_of(const std::vector<ChallengeResult>& rows) {
+  val a = val::array();
+  for (const ChallengeResult& c : rows) {
+    val o = val::object();
+    o.set("dose_time_h", c.dose_time_h);
+    o.set("formulation", c.formulation);
+    o.set("amount_mg", c.amount_mg);
+    o.set("peak_agonist_occupancy", c.peak_agonist_occupancy);
+    o.set("peak_time_h", c.peak_time_h);
+    o.set("antagonist_occupancy", c.antagonist_occupancy);
+    o.set("peak_effect", c.peak_effect);
+    o.set("blockade", c.blockade);
+    a.call<void>("push", o);
+  }
+  return a;
+}
+
+val arm_of(const ScenarioSpec& spec, const Trajectory& tr, const Trajectory* control) {
+  val o = val::object();
+  const std::size_t nk = tr.n_compounds();
+  o.set("name", tr.arm);
+  o.set("compounds", strings(tr.compounds));
+  val agonist = val::array(), plasma = val::array(), brain = val::array(), occ = val::array();
+  for (std::size_t k = 0; k < nk; ++k) {
+    agonist.call<void>("push", bool(tr.is_agonist[k]));
+    plasma.call<void>("push", column(tr.plasma_nM, nk, k));
+    brain.call<void>("push", column(tr.brain_nM, nk, k));
+    occ.call<void>("push", column(tr.occupancy, nk, k));
+  }
+  o.set("agonist", agonist);
+  o.set("t_h", float_array(tr.t_h));
+  o.set("plasma_nM", plasma);
+  o.set("brain_nM", brain);
+  o.set("occupancy", occ);
+  o.set("free_receptor", float_array(tr.free_receptor));
+  o.set("effect_modelled", tr.effect_modelled);
+  o.set("effect", float_array(tr.effect));
+  o.set("challenges", challenges_of(analyse_challenges(spec, tr, control)));
+  return o;
+}
+
+// The dose records as the controls need them: which formulation, what it gives, when.
+val doses_of(const ScenarioSpec& spec) {
+  val a = val::array();
+  for (const Arm& arm : spec.arms)
+    for (const DoseRecord& d : arm.doses) {
+      const Formulation* f = spec.find_formulation(d.formulation);
+      const Compound* c = f ? spec.find_compound(f->compound) : nullptr;
+      val o = val::object();
+      o.set("arm", arm.name);
+      o.set("formulation", d.formulation);
+      o.set("compound", f ? f->compound : "");
+      o.set("route", f ? f->route : "");
+      o.set("agonist", bool(c && produces_agonist(spec, c->name)));
+      o.set("amount_mg", d.amount_mg);
+      o.set("time_h", d.time_h);
+      o.set("addl", d.addl);
+      o.set("ii_h", d.ii_h);
+      o.set("steady_state", d.steady_state);
+      val missed = val::array();
+      for (int m : d.missed) missed.call<void>("push", m);
+      o.set("missed", missed);
+      a.call<void>("push", o);
+    }
+  return a;
+}
+
+val parameters_of(const ScenarioSpec& spec) {
+  val a = val::array();
+  for (const ParameterSource& p : spec.sources) {
+    val o = val::object();
+    o.set("path", p.path);
+    o.set("value", p.value);
+    o.set("source", p.source);
+    o.set("overridden", p.overridden);
+    a.call<void>("push", o);
+  }
+  return a;
+}
+
+}  // namespace
+
+val run_lesson_config(const std::string& toml_text, const std::string& display_name,
+                      const std::vector<std::string>& edits) {
+  val r = val::object();
+  r.set("ok", false);
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string text = edit_config(toml_text, edits);
+    r.set("toml", text);
+    const ScenarioSpec spec = load_scenario_text(text, display_name, EmbeddedLibrary());
+    std::vector<Trajectory> arms = simulate(spec);
+    LessonResult lesson;
+    if (spec.lesson) lesson = run_lesson(spec, arms);
+    const Trajectory* control = find_control_arm(spec, arms);
+    val out_arms = val::array();
+    std::string csv;
+    for (const Trajectory& tr : arms) {
+      out_arms.call<void>("push", arm_of(spec, tr, control));
+      append_csv(csv, tr, csv.empty());
+    }
+    for (const Trajectory& tr : lesson.output.extra_arms) {  // the lesson's own arms
+      out_arms.call<void>("push", arm_of(spec, tr, nullptr));
+      append_csv(csv, tr, false);
+    }
+    val values = val::object();
+    for (const auto& [k, v] : lesson.output.values) values.set(k, v);
+    r.set("name", spec.name);
+    r.set("description", spec.description);
+    r.set("lesson_kind", spec.lesson ? spec.lesson->kind : "");
+    r.set("paragraph", lesson.paragraph);
+    r.set("values", values);
+    r.set("mode", spec.receptor.mode == BindingMode::kKinetic ? "kinetic" : "equilibrium");
+    r.set("start_h", spec.grid.t_start_h);
+    r.set("end_h", spec.grid.t_end_h);
+    r.set("doses", doses_of(spec));
+    r.set("parameters", parameters_of(spec));
+    r.set("arms", out_arms);
+    r.set("csv", csv);
+    r.set("run_ms",
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    r.set("ok", true);
+  } catch (const toml::parse_error& e) {
+    r.set("error", display_name + ":" + std::to_string(e.source().begin.line) + ": " +
+                       std::string(e.description()));
+  } catch (const std::exception& e) {
+    r.set("error", std::string(e.what()));
+  }
+  return r;
+}
+
+val builtin_lessons() {
+  val a = val::array();
+  for (const Resource& res : embedded_resources()) {
+    const std::string path = res.path;
+    if (path.rfind("configs/demo/", 0) != 0) continue;
+    const std::string text = res.text;
+    if (text.find("\n[lesson]") == std::string::npos) continue;
+    val o = val::object();
+    o.set("path", path);
+    o.set("text", text);
+    a.call<void>("push", o);
+  }
+  return a;
+}
+
+}  // namespace morsim::web

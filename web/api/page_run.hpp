@@ -1,0 +1,23 @@
+// One run for the page: the config (after the controls' edits) loaded with the built-in models,
+// every arm simulated, the lesson analysed; returned as a JavaScript object.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <string>
+#include <vector>
+
+namespace morsim::web {
+
+// {ok, error, toml, name, description, paragraph, values, mode, end_h, doses, parameters,
+//  arms: [{name, compounds, agonist, t_h, plasma_nM[k], brain_nM[k], occupancy[k],
+//          free_receptor, effect, challenges}], csv, run_ms}
+// Errors (bad edits, config problems, solver failures) come back as ok = false with the
+// engine's one-line message; nothing throws into JavaScript.
+emscripten::val run_lesson_config(const std::string& toml_text, const std::string& display_name,
+                                  const std::vector<std::string>& edits);
+
+// The built-in lesson configs: [{path, text}] for configs/demo/*.toml that have a [lesson].
+emscripten::val builtin_lessons();
+
+}  // namespace morsim::web

@@ -1,0 +1,168 @@
+// Browser tests of the classroom page in headless Chromium (Debian's, driven by playwright-core):
+// it loads without console errors, every lesson renders, a control changes the plot, its numbers
+// and CSV equal `morsim run` + `morsim export --csv` on the same config, and its TOML runs in
+// `morsim run`. Prints the timings (control change, first render) and the script size.
+// Usage: node web/tests/page.test.mjs DIST_DIR MORSIM_BIN
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [dist, morsim] = process.argv.slice(2).map((p) => path.resolve(p));
+let failures = 0;
+function check(ok, what) {
+  console.log((ok ? "ok   " : "FAIL ") + what);
+  if (!ok) failures++;
+}
+
+// `morsim run` then `export --csv` on a config: {arm: {column: [numbers]}} and the paragraph.
+function cli(configPath) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "morsim-web-"));
+  const h5 = path.join(dir, "run.h5");
+  const out = execFileSync(morsim, ["run", configPath, "-o", h5], { encoding: "utf8" });
+  execFileSync(morsim, ["export", h5, "--csv", path.join(dir, "csv"), "-q"]);
+  const arms = {};
+  for (const f of fs.readdirSync(path.join(dir, "csv"))) {
+    if (!f.endsWith(".csv") || f.endsWith("-doses.csv") || f === "challenges.csv") continue;
+    const [head, ...rows] = fs.readFileSync(path.join(dir, "csv", f), "utf8").trim().split("\n");
+    const cols = head.split(",");
+    const table = Object.fromEntries(cols.map((c) => [c, []]));
+    for (const r of rows) r.split(",").forEach((v, i) => table[cols[i]].push(v === "" ? NaN : +v));
+    arms[f.slice(0, -4)] = table;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { arms, stdout: out };
+}
+
+function close(a, b) {  // the CSV holds 10 significant digits
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+}
+
+// Largest mismatch between the page's arms and the CLI's tables, in units of the tolerance.
+function compareArms(pageArms, cliArms) {
+  const problems = [];
+  for (const arm of pageArms) {
+    const t = cliArms[arm.name];
+    if (!t) { problems.push("no CLI arm " + arm.name); continue; }
+    if (t.time_h.length !== arm.t_h.length) { problems.push(arm.name + ": " + arm.t_h.length + " vs " + t.time_h.length + " samples"); continue; }
+    const cols = [["time_h", arm.t_h, 1]];
+    arm.compounds.forEach((c, k) => cols.push(["plasma_" + c + "_nM", arm.plasma_nM[k], 1],
+      ["brain_" + c + "_nM", arm.brain_nM[k], 1], ["occupancy_" + c + "_percent", arm.occupancy[k], 100]));
+    cols.push(["free_receptor_percent", arm.free_receptor, 100], ["effect_percent", arm.effect, 100]);
+    for (const [name, values, f] of cols)
+      for (let i = 0; i < values.length; i++)
+        if (!close(f * values[i], t[name][i])) { problems.push(`${arm.name}.${name}[${i}]: ${f * values[i]} vs ${t[name][i]}`); break; }
+  }
+  return problems;
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true,
+                                        args: ["--no-sandbox", "--disable-gpu"] });
+const page = await browser.newPage({ acceptDownloads: true });
+const errors = [];
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(String(e)));
+
+const t0 = Date.now();
+await page.goto(pathToFileURL(path.join(dist, "index.html")).href);
+await page.waitForFunction(() => window.morsimPage && window.morsimPage.ready, null, { timeout: 20000 });
+const firstRenderMs = Date.now() - t0;
+check(errors.length === 0, "the page loads with no console errors " + (errors.length ? errors.join(" | ") : ""));
+
+const lessons = await page.evaluate(() => window.morsimPage.lessons.map((l) => l.path));
+check(lessons.length >= 5, lessons.length + " lessons listed");
+const root = path.resolve(dist, "..", "..");
+for (let i = 0; i < lessons.length; i++) {
+  await page.selectOption("#lesson", String(i));
+  const s = await page.evaluate(() => {
+    const p = window.morsimPage, occ = p.charts.occupancy;
+    return { ok: !!(p.last && p.lesson === p.lessons[+document.getElementById("lesson").value]),
+             points: occ ? occ.data[0].length : 0, paragraph: document.getElementById("paragraph").textContent,
+             error: document.getElementById("error").hidden ? "" : document.getElementById("error").textContent };
+  });
+  check(s.ok && s.points > 10 && s.paragraph.length > 50 && !s.error, `${lessons[i]} renders (${s.points} points) ${s.error}`);
+  // The same numbers and paragraph as the command line on the same config.
+  const pageArms = await page.evaluate(() => window.morsimPage.last.arms.map((a) => ({ name: a.name, compounds: a.compounds,
+    t_h: Array.from(a.t_h), plasma_nM: a.plasma_nM.map((c) => Array.from(c)), brain_nM: a.brain_nM.map((c) => Array.from(c)),
+    occupancy: a.occupancy.map((c) => Array.from(c)), free_receptor: Array.from(a.free_receptor), effect: Array.from(a.effect) })));
+  const c = cli(path.join(root, lessons[i]));
+  const problems = compareArms(pageArms, c.arms);
+  check(problems.length === 0, `${lessons[i]}: page numbers equal morsim run's to 1e-6 ${problems.slice(0, 3).join("; ")}`);
+  check(c.stdout.includes(s.paragraph.trim()), `${lessons[i]}: the paragraph equals morsim run's`);
+}
+
+// The depot lesson: move its first control (the depot dose), time each change.
+const depot = lessons.findIndex((l) => /depot/.test(l));
+await page.selectOption("#lesson", String(depot));
+const before = await page.evaluate(() => window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)));
+const slider = page.locator("#controls fieldset", { hasText: "depot" }).locator("input[type=range]").first();
+await slider.focus();
+const times = [];
+for (let k = 0; k < 6; k++) {
+  const n = await page.evaluate(() => window.morsimPage.timings.length);
+  await page.keyboard.press("ArrowLeft");  // keyboard: the control is operable
+  await page.waitForFunction((m) => window.morsimPage.timings.length > m, n);
+  times.push(await page.evaluate(() => window.morsimPage.timings.at(-1).ms));
+}
+const after = await page.evaluate(() => window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)));
+const changed = before.length !== after.length || before.some((v, i) => v !== after[i]);
+check(changed, "moving the depot dose control changes the plotted occupancy");
+const toml = await page.evaluate(() => window.morsimPage.last.toml);
+if (process.env.MORSIM_WEB_DEBUG) console.log(toml);
+check(/amount = ["'](37\d|36\d|35\d)(\.\d+)? mg["']/.test(toml) && !/amount = ["']380 mg/.test(toml) && /amount = ["']25 mg/.test(toml), "the TOML shows the changed depot dose");
+
+// The exported TOML runs in `morsim run`, with the page's numbers.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "morsim-web-"));
+const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-toml")]);
+const tomlPath = path.join(dir, "edited.toml");
+await dl.saveAs(tomlPath);
+let ran = null;
+try { ran = cli(tomlPath); } catch (e) { check(false, "the exported TOML runs in morsim run: " + e.message); }
+if (ran) {
+  const pageArms = await page.evaluate(() => window.morsimPage.last.arms.map((a) => ({ name: a.name, compounds: a.compounds,
+    t_h: Array.from(a.t_h), plasma_nM: a.plasma_nM.map((c) => Array.from(c)), brain_nM: a.brain_nM.map((c) => Array.from(c)),
+    occupancy: a.occupancy.map((c) => Array.from(c)), free_receptor: Array.from(a.free_receptor), effect: Array.from(a.effect) })));
+  const problems = compareArms(pageArms, ran.arms);
+  check(problems.length === 0, "the exported TOML runs in morsim run and gives the page's numbers " + problems.slice(0, 3).join("; "));
+  // The CSV download holds the same numbers as `morsim export --csv`.
+  const [csvDl] = await Promise.all([page.waitForEvent("download"), page.click("#download-csv")]);
+  const csvPath = path.join(dir, "page.csv");
+  await csvDl.saveAs(csvPath);
+  const [head, ...rows] = fs.readFileSync(csvPath, "utf8").trim().split("\n");
+  const cols = head.split(",");
+  const seen = {};
+  let bad = "";
+  for (const r of rows) {
+    const cells = r.split(","), arm = cells[0], i = (seen[arm] = (seen[arm] ?? -1) + 1);
+    for (let j = 1; j < cols.length && !bad; j++) {
+      const want = ran.arms[arm]?.[cols[j]]?.[i];
+      const got = cells[j] === "" ? NaN : +cells[j];
+      if (want === undefined || !close(got, want)) bad = `${arm} ${cols[j]}[${i}]: ${got} vs ${want}`;
+    }
+  }
+  check(!bad && rows.length > 100, "the CSV download equals morsim export --csv " + bad);
+}
+fs.rmSync(dir, { recursive: true, force: true });
+
+// Projector mode and a parameter change by path.
+await page.click("#projector");
+check(await page.evaluate(() => document.body.classList.contains("projector")), "projector mode switches on");
+const occBefore = await page.evaluate(() => window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)));
+await page.fill("#param-path", "naltrexone.ke0");
+await page.fill("#param-value", "0.2 /h");
+await page.click("#param-apply");
+const p = await page.evaluate(() => ({ toml: window.morsimPage.last.toml, occ: window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)) }));
+check(/naltrexone\.ke0["']? = ["']0\.2 \/h["']/.test(p.toml) && p.occ.some((v, i) => v !== occBefore[i]),
+      "a parameter set by path goes into [overrides] and changes the plot");
+check(errors.length === 0, "no console errors during the session " + errors.join(" | "));
+
+const sorted = [...times].sort((a, b) => a - b);
+const size = fs.readdirSync(dist).filter((f) => f.endsWith(".js")).reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0);
+console.log(`timing: control change on the depot lesson, median ${sorted[sorted.length >> 1].toFixed(1)} ms ` +
+            `(min ${sorted[0].toFixed(1)}, max ${sorted.at(-1).toFixed(1)}); first render ${firstRenderMs} ms; ` +
+            `scripts with the wasm ${(size / 1e6).toFixed(2)} MB`);
+await browser.close();
+process.exit(failures ? 1 : 0);
