@@ -77,6 +77,35 @@ void describe_equations(std::ostringstream& os, const ScenarioSpec& spec) {
   os << (spec.receptor.mode == BindingMode::kKinetic ? "kinetic" : "at equilibrium") << "\n";
 }
 
+// One dose record in words, with the NONMEM event it stands for (docs/config.md).
+std::string describe_dose(const DoseRecord& d) {
+  std::ostringstream os;
+  const std::string at = " at " + q(d.time_h, dim::time());
+  if (d.reset && d.formulation.empty()) return "reset: every state to zero" + at + " (EVID 3)";
+  if (d.reset) os << "reset, then ";
+  if (d.rate_mg_per_h > 0.0 && d.amount_mg == 0.0) {
+    os << "constant infusion of " << d.formulation << " at " << num(d.rate_mg_per_h) << " mg/h"
+       << (d.steady_state_add ? ", its steady state added" : ", at its steady state") << at
+       << " to the end of the run";
+  } else {
+    os << num(d.amount_mg) << " mg " << d.formulation << at;
+    if (d.addl > 0) os << ", then " << d.addl << " more every " << q(d.ii_h, dim::time());
+    if (d.duration_h >= 0.0) os << ", over " << q(d.duration_h, dim::time());
+    if (d.steady_state_add)
+      os << ", the steady state of one every " << q(d.ii_h, dim::time()) << " added";
+    else if (d.steady_state)
+      os << ", starting at the steady state of one every " << q(d.ii_h, dim::time());
+    for (int i : d.missed) os << ", dose " << i << " missed";
+    for (const DoseDelay& l : d.delays)
+      os << ", dose " << l.index << " late by " << q(l.delay_h, dim::time());
+  }
+  const int ss = d.steady_state_add ? 2 : d.steady_state ? 1 : 0;
+  os << " (EVID " << (d.reset ? 4 : 1);
+  if (ss > 0) os << ", SS " << ss;
+  os << ")";
+  return os.str();
+}
+
 }  // namespace
 
 std::string describe_model(const ScenarioSpec& spec) {
@@ -112,17 +141,7 @@ std::string describe_model(const ScenarioSpec& spec) {
      << q(spec.grid.t_end_h, dim::time()) << " every " << q(spec.grid.dt_h, dim::time()) << ")\n";
   for (const Arm& a : spec.arms) {
     os << "  " << a.name << "\n";
-    for (const DoseRecord& d : a.doses) {
-      os << "    " << num(d.amount_mg) << " mg " << d.formulation << " at "
-         << q(d.time_h, dim::time());
-      if (d.addl > 0) os << ", then " << d.addl << " more every " << q(d.ii_h, dim::time());
-      if (d.duration_h >= 0.0) os << ", over " << q(d.duration_h, dim::time());
-      if (d.steady_state) os << ", at steady state";
-      for (int i : d.missed) os << ", dose " << i << " missed";
-      for (const DoseDelay& l : d.delays)
-        os << ", dose " << l.index << " late by " << q(l.delay_h, dim::time());
-      os << "\n";
-    }
+    for (const DoseRecord& d : a.doses) os << "    " << describe_dose(d) << "\n";
   }
   return os.str();
 }
