@@ -63,7 +63,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
                 "Run even if the results would exceed 2 GB (refused otherwise)");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("run", [&]() -> int {
-      ScenarioSpec spec = load_scenario_file(args->config, args->set);
+      ScenarioSpec spec = load_scenario_file(
+          args->config, args->set, args->dataset.empty() ? ArmsRequired::kYes : ArmsRequired::kNo);
       if (!args->dataset.empty()) use_dataset(spec, args->config, args->dataset, args->quiet);
       RunRequest req;
       req.output_h5 = args->output;

@@ -35,7 +35,8 @@ const std::string* string_at(const toml::table& t, std::string_view key) {
 
 class Loader {
  public:
-  Loader(const ModelLibrary& lib, const std::string& display) : lib_(lib), display_(display) {}
+  Loader(const ModelLibrary& lib, const std::string& display, bool arms_required = true)
+      : lib_(lib), display_(display), arms_required_(arms_required) {}
 
   ScenarioSpec load(const std::string& text, const std::vector<std::string>& cli_overrides) {
     root_ = parse_toml(text, display_);
@@ -66,11 +67,11 @@ class Loader {
     config::parse_receptor(ctx_, *receptor_table(), "receptor", spec.receptor, true);
     spec.grid = config::parse_output(ctx_, root_);
     spec.solver = config::parse_solver(ctx_, root_);
-    spec.arms = config::parse_arms(ctx_, root_, spec);
+    spec.arms = config::parse_arms(ctx_, root_, spec, arms_required_);
     spec.lesson = config::parse_lesson(ctx_, root_, spec);
     spec.sources = ctx_.sources;
     spec.config_text = resolved_text(cli_overrides);
-    validate(spec);
+    validate(spec, arms_required_);
     return spec;
   }
 
@@ -133,6 +134,14 @@ class Loader {
                 "arm[" + std::to_string(i) + "].dose[" + std::to_string(j) + "].formulation");
         }
       }
+    // A dataset's CMT mapping doses formulations too, even when the file has no arms.
+    if (const toml::table* ds = root_.get_as<toml::table>("dataset"))
+      if (const toml::table* cmt = ds->get_as<toml::table>("cmt"))
+        for (const auto& [k, v] : *cmt) {
+          const toml::node* f = v.is_table() ? v.as_table()->get("formulation") : &v;
+          if (f && f->is_string())
+            add_formulation(f->as_string()->get(), *f, "dataset.cmt." + std::string(k.str()));
+        }
   }
 
   toml::table* from_library(const std::string& folder, const std::string& name) {
@@ -281,6 +290,7 @@ class Loader {
 
   const ModelLibrary& lib_;
   std::string display_;
+  bool arms_required_ = true;
   Context ctx_;
   toml::table root_;
   std::deque<toml::table> docs_;  // library files; node addresses must stay put
@@ -313,6 +323,12 @@ ScenarioSpec load_scenario_text(const std::string& text, const std::string& disp
 
 ScenarioSpec load_scenario_file(const std::string& path,
                                 const std::vector<std::string>& overrides) {
+  return load_scenario_file(path, overrides, ArmsRequired::kYes);
+}
+
+ScenarioSpec load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                                ArmsRequired arms) {
+  const bool required = arms == ArmsRequired::kYes;
   const std::string text = read_file(path);
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   const toml::table root = parse_toml(text, path);
@@ -325,8 +341,8 @@ ScenarioSpec load_scenario_file(const std::string& path,
                           "scenario.models", "no folder '" + models->string() + "'");
     }
   if (!models) models = find_models_dir(dir.empty() ? std::filesystem::path(".") : dir);
-  if (models) return load_scenario_text(text, path, DirectoryLibrary(*models), overrides);
-  return load_scenario_text(text, path, EmbeddedLibrary(), overrides);
+  if (models) return Loader(DirectoryLibrary(*models), path, required).load(text, overrides);
+  return Loader(EmbeddedLibrary(), path, required).load(text, overrides);
 }
 
 }  // namespace morsim

@@ -60,6 +60,12 @@ std::optional<std::filesystem::path> find_models_dir(const std::filesystem::path
 ScenarioSpec load_scenario_file(const std::string& path,
                                 const std::vector<std::string>& overrides = {});
 
+// The same, with [[arm]] tables optional (kNo): `morsim run --dataset` takes its arms from
+// the dataset, so a scenario written for datasets may have none.
+enum class ArmsRequired { kYes, kNo };
+ScenarioSpec load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
+                                ArmsRequired arms);
+
 // Loads config text (e.g. an embedded demo); `display_name` is used in error messages.
 ScenarioSpec load_scenario_text(const std::string& text, const std::string& display_name,
                                 const ModelLibrary& library,

@@ -262,8 +262,10 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
   return s;
 }
 
-std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec) {
+std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec,
+                            bool required) {
   const toml::array* arms = array_at(ctx, root, "arm", "arm");
+  if (!required && !arms) return {};
   if (!arms || arms->empty())
     fail(ctx, root, "arm", "missing (required: at least one [[arm]] with name and [[arm.dose]])");
   std::vector<Arm> out;

@@ -32,7 +32,9 @@ void parse_receptor(Context& ctx, const toml::table& t, const std::string& path,
 OutputGrid parse_output(Context& ctx, const toml::table& root);
 SolverOptions parse_solver(Context& ctx, const toml::table& root);
 // [[arm]] with [[arm.dose]]; formulations must be in `spec`, doses within spec.grid.
-std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec);
+// `required` = false: no [[arm]] is allowed (the arms come from a dataset).
+std::vector<Arm> parse_arms(Context& ctx, const toml::table& root, const ScenarioSpec& spec,
+                            bool required = true);
 // [lesson] (absent = nullopt); roles must name arms of `spec`, placeholders the kind's.
 std::optional<LessonSpec> parse_lesson(Context& ctx, const toml::table& root,
                                        const ScenarioSpec& spec);

@@ -92,6 +92,6 @@ struct ScenarioSpec {
 
 // Throws ModelError naming the first problem (negative volume, fraction > 1, unknown
 // metabolite, a metabolite chain that loops, a dose after the end, ...).
-void validate(const ScenarioSpec& spec);
+void validate(const ScenarioSpec& spec, bool arms_required = true);
 
 }  // namespace morsim

@@ -199,7 +199,7 @@ const Formulation* ScenarioSpec::find_formulation(const std::string& n) const {
   return nullptr;
 }
 
-void validate(const ScenarioSpec& spec) {
+void validate(const ScenarioSpec& spec, bool arms_required) {
   check_unique(spec.compounds, "compound");
   check_unique(spec.formulations, "formulation");
   check_unique(spec.arms, "arm");
@@ -221,7 +221,7 @@ void validate(const ScenarioSpec& spec) {
   if (spec.solver.atol_occupancy > 0.0 && spec.solver.method == SolverMethod::kDopri5)
     fail("solver: atol_occupancy", "needs the rosenbrock4 method (dopri5 has one atol)");
   non_negative("solver: max_step", spec.solver.max_step_h);
-  if (spec.arms.empty()) fail("scenario", "has no arm");
+  if (arms_required && spec.arms.empty()) fail("scenario", "has no arm");
   for (const Arm& a : spec.arms)
     for (std::size_t i = 0; i < a.doses.size(); ++i)
       check_dose(spec, "arm " + a.name + ": dose " + std::to_string(i + 1), a.doses[i]);

@@ -219,5 +219,47 @@ class Import(unittest.TestCase):
                 self.assertIn(3.3, f["id8"]["time"][()])
 
 
+class Show(unittest.TestCase):
+    def test_records_are_described_with_their_nonmem_event(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "s.toml")
+            with open(cfg, "w") as f:
+                f.write(SCENARIO)
+            r = run("show", cfg)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            arms = r.stdout[r.stdout.index("\nArms"):]
+            self.assertIn("50 mg naltrexone-oral-50mg at 0 h, then 4 more every 24 h, "
+                          "dose 2 missed, dose 3 late by 6 h (EVID 1)", arms)
+            self.assertIn("25 mg heroin-iv at 50 h, over 0.5 h (EVID 1)", arms)
+            self.assertIn("50 mg naltrexone-oral-50mg at 24 h, then 1 more every 24 h, "
+                          "starting at the steady state of one every 24 h (EVID 1, SS 1)", arms)
+            self.assertIn("reset: every state to zero at 72 h (EVID 3)", arms)
+            self.assertIn("10 mg heroin-iv at 80 h, the steady state of one every 12 h added "
+                          "(EVID 1, SS 2)", arms)
+            self.assertNotIn("0 mg  at", arms)
+
+
+class ArmlessScenario(unittest.TestCase):
+    def test_arms_may_come_from_the_dataset_alone(self):
+        head = SCENARIO[:SCENARIO.index("[[arm]]")]
+        with tempfile.TemporaryDirectory() as d:
+            cfg = os.path.join(d, "s.toml")
+            with open(cfg, "w") as f:
+                f.write(head + MAPPING)
+            data = os.path.join(d, "data.csv")
+            with open(data, "w") as f:
+                f.write("ID,TIME,EVID,AMT,CMT\n1,0,1,50,2\n")
+            h5 = os.path.join(d, "o.h5")
+            r = run("run", cfg, "--dataset", data, "-o", h5, "-q")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(h5) as f:
+                self.assertEqual(list(f.keys()).count("id1"), 1)
+                self.assertGreater(np.max(f["id1"]["plasma"][()]), 0.0)
+            r = run("run", cfg, "-o", h5 + "2")
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("arm: missing", r.stderr)
+            self.assertFalse(os.path.exists(h5 + "2"))
+
+
 if __name__ == "__main__":
     unittest.main()
