@@ -1,7 +1,8 @@
 """The docs match the program: every `morsim` command line in README.md and docs/*.md names a
 command and options that exist, every repository path they mention exists, the complete
-scenario example validates, and the root attributes listed in docs/output.md are exactly those
-of a written results file.
+scenario example validates, the root attributes listed in docs/output.md are exactly those
+of a written results file, the datasets listed in docs/population.md are exactly those of a
+written population file, and the Python examples of both run.
 
 Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
 import glob
@@ -152,6 +153,52 @@ class DocsMatchTheProgram(unittest.TestCase):
             with h5py.File(out, "r") as f:
                 written = set(f.attrs.keys())
         self.assertEqual(documented, written)
+
+
+    def population_file(self, tmp):
+        """A tiny run of the shipped study, as pop.h5 in `tmp`."""
+        cfg = os.path.join(SRC, "configs", "population", "oral-vs-depot.toml")
+        r = subprocess.run([BIN, "population", cfg, "-o", "pop.h5", "--subjects", "3", "-q"],
+                           capture_output=True, text=True, cwd=tmp, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return os.path.join(tmp, "pop.h5")
+
+    def test_population_layout_is_that_of_a_population_file(self):
+        text = text_of(os.path.join(SRC, "docs", "population.md"))
+        section = text[text.index("## The file"):]
+        layout = FENCE.search(section).group(2)
+        outcomes = text[text.index("## Outcomes"):text.index("## The file")]
+        documented = set()
+        for line in layout.splitlines():
+            if not line.startswith("/"):
+                continue
+            path = line.split()[0]
+            if path.endswith("/..."):  # the outcomes of the table above
+                for name in re.findall(r"^\| `(\w+)` \|", outcomes, re.M):
+                    documented.add(path[:-3] + name)
+            else:
+                documented.add(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            with h5py.File(self.population_file(tmp), "r") as f:
+                arms = list(f["arms"])
+                written = {"/"}
+                f.visit(lambda n: written.add("/" + n))
+        self.assertEqual(arms, ["oral", "depot"])
+        expanded = {p.replace("<arm>", a) for p in documented for a in arms}
+        groups = {"/arms", "/subjects"} | {f"/arms/{a}{g}" for a in arms
+                                           for g in ("", "/subjects", "/doses")}
+        self.assertEqual(expanded | groups, written)
+
+    def test_population_python_examples_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.population_file(tmp)
+            examples = [b for b in blocks(os.path.join(SRC, "docs", "population.md"), "python")]
+            self.assertGreaterEqual(len(examples), 2)
+            for code in examples:
+                with self.subTest(example=code.splitlines()[0]):
+                    r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True,
+                                       text=True, cwd=tmp, timeout=120)
+                    self.assertEqual(r.returncode, 0, r.stderr)
 
 
 if __name__ == "__main__":
