@@ -1,6 +1,7 @@
 // `morsim demo [NAME|FILE]`: the lessons. NAME runs a config embedded in the binary (so it
 // runs anywhere), FILE a lesson config on disk (an exported, edited copy); both take --set
 // like `morsim run`. The lesson itself comes from the config's [lesson] table.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "analysis/population_lesson.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
 #include "io/partial_file.hpp"
@@ -74,7 +76,10 @@ int run_population_demo(const population::PopulationSpec& ps, const std::string&
   }
   population::PopulationOptions opt;
   opt.output_path = h5;  // its scratch file beside it
+  ProgressLine progress("population", "subject-arms", false);
+  opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
   const population::PopulationResult r = population::run_population(ps, opt);
+  progress.end();
   PopulationWriteOptions w;
   w.force = force;
   w.command = command;

@@ -1,13 +1,16 @@
 // `morsim fit FIT.toml -o FIT.h5`: estimate model parameters from data (docs/fit.md).
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/progress_line.hpp"
 #include "fit/estimate.hpp"
+#include "fit/fit_file.hpp"
 #include "fit/fit_report.hpp"
 #include "fit/fit_spec.hpp"
-#include "fit/fit_file.hpp"
 #include "io/partial_file.hpp"
 #include "model/errors.hpp"
 
@@ -76,13 +79,22 @@ void add_fit_command(CLI::App& app, int* exit_code) {
       }
       fit::EstimateOptions opt;
       opt.threads = args->threads;
-      if (!args->quiet)
-        opt.progress = [](const fit::IterationReport& it) {
-          std::fprintf(stderr, "fit: iteration %3d  objective %-13.7g step %-11.4g %8.2f s%s\n",
-                       it.iteration, it.objective, it.step_norm, it.seconds,
-                       it.iteration > 0 && !it.successful ? "  (step rejected)" : "");
-        };
+      // Counted in Ceres iterations against max_iterations, which a converging fit does not
+      // reach: the ETA is an upper bound.
+      ProgressLine progress("fit", "iterations", args->quiet, true);
+      const auto most = static_cast<std::uint64_t>(std::max(spec.max_iterations, 1));
+      opt.progress = [&](const fit::IterationReport& it) {
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "objective %.7g  step %.4g%s", it.objective,
+                      it.step_norm, it.iteration > 0 && !it.successful ? " (rejected)" : "");
+        progress(std::min(static_cast<std::uint64_t>(it.iteration), most), most, detail);
+      };
       const fit::FitResult r = fit::estimate(spec, opt);
+      const auto iterations = static_cast<std::uint64_t>(std::max(r.iterations, 0));
+      char last[96];
+      std::snprintf(last, sizeof last, "objective %.7g  %s", r.objective, r.termination.c_str());
+      progress(iterations, iterations, last);  // the last line: the iterations it took
+      progress.end();
       if (r.termination == "FAILURE") {
         std::cerr << "morsim fit: the fit failed: " << r.message << "\n";
         return kRunFailure;

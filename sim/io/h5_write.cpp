@@ -141,6 +141,78 @@ H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::st
   return ds;
 }
 
+namespace {
+
+template <typename T>
+struct H5TypeOf;
+template <>
+struct H5TypeOf<double> {
+  static hid_t file() { return H5T_IEEE_F64LE; }
+  static hid_t mem() { return H5T_NATIVE_DOUBLE; }
+};
+template <>
+struct H5TypeOf<std::int32_t> {
+  static hid_t file() { return H5T_STD_I32LE; }
+  static hid_t mem() { return H5T_NATIVE_INT32; }
+};
+template <>
+struct H5TypeOf<std::int64_t> {
+  static hid_t file() { return H5T_STD_I64LE; }
+  static hid_t mem() { return H5T_NATIVE_INT64; }
+};
+template <>
+struct H5TypeOf<std::int8_t> {
+  static hid_t file() { return H5T_STD_I8LE; }
+  static hid_t mem() { return H5T_NATIVE_INT8; }
+};
+
+H5Id growing_dataset(hid_t loc, const std::string& name, hid_t type) {
+  const hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = kChunkTargetElements;
+  H5Id space(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create a dataspace");
+  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+  h5_check(H5Pset_chunk(dcpl.get(), 1, &chunk), "set the chunk shape");
+  h5_check(H5Pset_shuffle(dcpl.get()), "enable the shuffle filter");
+  h5_check(H5Pset_deflate(dcpl.get(), kDeflateLevel), "enable deflate compression");
+  return H5Id(
+      H5Dcreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose, "create dataset " + name);
+}
+
+}  // namespace
+
+template <typename T>
+GrowingColumn<T>::GrowingColumn(hid_t loc, const std::string& name, const std::string& units,
+                                const std::string& long_name)
+    : ds_(growing_dataset(loc, name, H5TypeOf<T>::file())), name_(name) {
+  describe(ds_, units, long_name);
+}
+
+template <typename T>
+void GrowingColumn<T>::append(const std::vector<T>& values) {
+  if (values.empty()) return;
+  const hsize_t start = size_, count = values.size(), total = size_ + count;
+  h5_check(H5Dset_extent(ds_.get(), &total), "extend dataset " + name_);
+  H5Id file_space(H5Dget_space(ds_.get()), H5Sclose, "get the dataspace of " + name_);
+  h5_check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+           "select rows of " + name_);
+  H5Id mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose, "create a dataspace");
+  h5_check(H5Dwrite(ds_.get(), H5TypeOf<T>::mem(), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                    values.data()),
+           "write dataset " + name_);
+  size_ = total;
+}
+
+template class GrowingColumn<double>;
+template class GrowingColumn<std::int32_t>;
+template class GrowingColumn<std::int64_t>;
+template class GrowingColumn<std::int8_t>;
+
+void write_attr(hid_t loc, const std::string& name, const std::vector<std::int8_t>& values) {
+  static const std::int8_t kNone = 0;
+  write_attr_raw(loc, name, H5T_STD_I8LE, H5T_NATIVE_INT8, simple_space({values.size()}),
+                 values.empty() ? &kNone : values.data());
+}
+
 void make_dimension(const H5Id& scale, const std::string& dim_name,
                     const std::vector<const H5Id*>& datasets, unsigned axis) {
   h5_check(H5DSset_scale(scale.get(), dim_name.c_str()), "make " + dim_name + " a dimension scale");

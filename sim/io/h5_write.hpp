@@ -34,6 +34,30 @@ H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::in
 H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::string>& data,
                    const std::string& units, const std::string& long_name);
 
+// A 1-D column of values written a block at a time, whose length is known only at the end
+// (unlimited, chunked, shuffled and deflated): memory holds one block, not the column.
+template <typename T>
+class GrowingColumn {
+ public:
+  GrowingColumn(hid_t loc, const std::string& name, const std::string& units,
+                const std::string& long_name);
+  void append(const std::vector<T>& values);
+  const H5Id& id() const { return ds_; }
+  hsize_t size() const { return size_; }
+
+ private:
+  H5Id ds_;
+  std::string name_;
+  hsize_t size_ = 0;
+};
+extern template class GrowingColumn<double>;
+extern template class GrowingColumn<std::int32_t>;
+extern template class GrowingColumn<std::int64_t>;
+extern template class GrowingColumn<std::int8_t>;
+
+// A 1-D attribute of int8 (CF flag_values of an int8 code).
+void write_attr(hid_t loc, const std::string& name, const std::vector<std::int8_t>& values);
+
 // Makes `scale` a dimension scale named `dim_name`, and attaches it to axis `axis` of each of
 // `datasets`; netCDF readers (h5netcdf, xarray, netCDF-C) take dimension names from this.
 void make_dimension(const H5Id& scale, const std::string& dim_name,

@@ -463,7 +463,7 @@ def parse_args(argv):
     # 2 added lesson groups (/lesson, /surmount), which hold no time grid and are not arms.
     parser.add_argument("--format-version", type=int, default=2,
                         help="the newest results format_version this morsim writes")
-    parser.add_argument("--population-format-version", type=int, default=1,
+    parser.add_argument("--population-format-version", type=int, default=2,
                         help="the newest population format_version this morsim writes")
     parser.add_argument("--describe", default="", help=argparse.SUPPRESS)  # JSON, for tests
     return parser.parse_args(argv)

@@ -2,11 +2,15 @@
 // xarray opens each arm group with named dimensions.
 #include "population/population_file.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "io/h5_write.hpp"
 #include "io/partial_file.hpp"
 #include "model/errors.hpp"
+#include "pk/dose_schedule.hpp"
+#include "population/virtual_subject.hpp"
 
 namespace morsim {
 
@@ -15,6 +19,98 @@ namespace {
 using population::ArmPopulation;
 using population::PopulationResult;
 using population::PopulationSpec;
+
+constexpr std::size_t kDoseBlock = 1 << 16;  // doses held in memory before they are written
+
+// The file's codes for a dose's status; the vocabulary is part of the format.
+std::int8_t status_code(DoseStatus s) {
+  switch (s) {
+    case DoseStatus::kLate:
+      return 1;
+    case DoseStatus::kMissed:
+      return 2;
+    case DoseStatus::kTaken:
+      break;
+  }
+  return 0;
+}
+
+// The event log of every subject in one arm, subject after subject and each in applied-time
+// order: regenerated from the subject's draws by the functions the simulation used
+// (subject_in_arm, expand_schedule), and written kDoseBlock doses at a time, so memory does
+// not grow with the number of subjects. Returns the number of doses of each subject.
+std::vector<std::int32_t> write_doses(hid_t arm_group, const PopulationSpec& ps,
+                                      const population::ParameterSampler& sampler,
+                                      std::size_t arm) {
+  H5Id g = create_group(arm_group, "doses");
+  const hid_t loc = g.get();
+  std::vector<std::string> formulations, compounds;
+  for (const Formulation& f : ps.scenario.formulations) {
+    formulations.push_back(f.name);
+    compounds.push_back(f.compound);
+  }
+  H5Id form = write_dataset(loc, "formulation", formulations, "", "formulation dosed");
+  H5Id compound = write_dataset(loc, "compound", compounds, "", "compound of the formulation");
+  make_dimension(form, "formulation", {&compound}, 0);
+
+  GrowingColumn<std::int64_t> index(loc, "dose", "1",
+                                    "dose number in the arm: subject by subject, each subject's "
+                                    "doses in applied-time order");
+  GrowingColumn<std::int32_t> subject(loc, "subject", "1", "subject who had the dose");
+  GrowingColumn<double> time(loc, "time_h", "h",
+                             "time the dose was taken (intended + delay; intended if missed)");
+  GrowingColumn<double> intended(loc, "intended_time_h", "h", "scheduled time of the dose");
+  GrowingColumn<double> amount(loc, "amount_mg", "mg",
+                               "amount of the dosed form planned (none enters when missed)");
+  GrowingColumn<std::int8_t> status(loc, "status", "1", "0 taken, 1 late, 2 missed");
+  write_attr(status.id().get(), "flag_values", std::vector<std::int8_t>{0, 1, 2});
+  write_attr(status.id().get(), "flag_meanings", "taken late missed");
+  GrowingColumn<std::int32_t> which(loc, "formulation_index", "1",
+                                    "formulation dosed: index into the formulation coordinate");
+
+  std::vector<std::int64_t> b_index;
+  std::vector<std::int32_t> b_subject, b_which;
+  std::vector<double> b_time, b_intended, b_amount;
+  std::vector<std::int8_t> b_status;
+  const auto flush = [&] {
+    index.append(b_index);
+    subject.append(b_subject);
+    time.append(b_time);
+    intended.append(b_intended);
+    amount.append(b_amount);
+    status.append(b_status);
+    which.append(b_which);
+    b_index.clear(), b_subject.clear(), b_which.clear(), b_time.clear(), b_intended.clear(),
+        b_amount.clear(), b_status.clear();
+  };
+  std::vector<std::int32_t> counts(ps.subjects, 0);
+  std::int64_t next = 0;
+  for (std::uint64_t s = 0; s < ps.subjects; ++s) {
+    population::SubjectParameters drawn;
+    const population::SubjectInArm in = population::subject_in_arm(ps, sampler, arm, s, drawn);
+    const ExpandedSchedule schedule = expand_schedule(in.spec, in.arm);
+    counts[s] = static_cast<std::int32_t>(schedule.log.size());
+    for (const DoseLogEntry& e : schedule.log) {
+      const auto f = std::find(formulations.begin(), formulations.end(), e.formulation);
+      if (f == formulations.end())
+        throw OutputError("population dose log: unknown formulation " + e.formulation);
+      b_index.push_back(next++);
+      b_subject.push_back(static_cast<std::int32_t>(s));
+      b_time.push_back(e.applied_time_h);
+      b_intended.push_back(e.intended_time_h);
+      b_amount.push_back(e.amount_mg);
+      b_status.push_back(status_code(e.status));
+      b_which.push_back(static_cast<std::int32_t>(f - formulations.begin()));
+      if (b_index.size() == kDoseBlock) flush();
+    }
+  }
+  flush();
+  make_dimension(index.id(), "dose", {}, 0);
+  for (const H5Id* c :
+       {&subject.id(), &time.id(), &intended.id(), &amount.id(), &status.id(), &which.id()})
+    attach_dimension(index.id(), *c, 0, "dose");
+  return counts;
+}
 
 void write_root(hid_t file, const PopulationSpec& ps, const PopulationResult& r,
                 const PopulationWriteOptions& opts) {
@@ -57,7 +153,10 @@ void write_subjects(hid_t file, const PopulationSpec& ps, const PopulationResult
   make_dimension(pname, "parameter", {&values}, 1);
 }
 
-void write_arm(hid_t arms_group, const ArmPopulation& a, const PopulationResult& r) {
+void write_arm(hid_t arms_group, const PopulationSpec& ps,
+               const population::ParameterSampler& sampler, std::size_t arm,
+               const PopulationResult& r) {
+  const ArmPopulation& a = r.arms[arm];
   H5Id g = create_group(arms_group, a.name);
   const hid_t loc = g.get();
   const hsize_t nt = r.band_t_h.size(), nq = r.percentiles.size(), n = a.subjects.size();
@@ -97,7 +196,10 @@ void write_arm(hid_t arms_group, const ArmPopulation& a, const PopulationResult&
                              "uses whose peak agonist effect reached rewarding_effect");
   H5Id d_first = write_dataset(sg.get(), "first_rewarding_use_time", {n}, first, "h",
                                "time of the first rewarding (unblocked) use; NaN = none");
-  make_dimension(subject, "subject", {&d_prot, &d_taken, &d_uses, &d_rew, &d_first}, 0);
+  const std::vector<std::int32_t> counts = write_doses(loc, ps, sampler, ps.arms[arm]);
+  H5Id d_count = write_dataset(sg.get(), "dose_count", counts, "1",
+                               "doses in the subject's log (rows of ../doses)");
+  make_dimension(subject, "subject", {&d_prot, &d_taken, &d_uses, &d_rew, &d_first, &d_count}, 0);
 
   const population::ArmOutcomes& o = a.outcomes;
   H5Id og = create_group(loc, "outcomes");
@@ -127,7 +229,9 @@ void write_population(const std::string& path, const PopulationSpec& ps,
     write_root(file.get(), ps, result, opts);
     write_subjects(file.get(), ps, result);
     H5Id arms = create_group(file.get(), "arms");
-    for (const ArmPopulation& a : result.arms) write_arm(arms.get(), a, result);
+    const population::ParameterSampler sampler(ps);
+    for (std::size_t a = 0; a < result.arms.size(); ++a)
+      write_arm(arms.get(), ps, sampler, a, result);
     arms.close("close arms group");
     h5_check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial.path());
     file.close("close " + partial.path());

@@ -9,7 +9,8 @@
 namespace morsim {
 
 constexpr const char* kPopulationFileType = "morsim-population";
-constexpr int kPopulationFormatVersion = 1;
+// 2: the per-subject dose log (arms/<arm>/doses, arms/<arm>/subjects/dose_count).
+constexpr int kPopulationFormatVersion = 2;
 
 struct PopulationWriteOptions {
   bool force = false;

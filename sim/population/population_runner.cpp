@@ -181,10 +181,8 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
         for (std::size_t k = 0; k < count; ++k) {
           const std::uint64_t subject = first + k;
           SubjectParameters drawn;
-          ScenarioSpec individual = sampler.individual(subject, drawn);
-          const Arm arm = individual_arm(ps, ps.arms[a], subject);
-          prune_formulations(individual, arm);
-          outcomes[k] = simulate_subject(ps, individual, arm, res.band_t_h, &antagonist[k * nt],
+          const SubjectInArm in = subject_in_arm(ps, sampler, ps.arms[a], subject, drawn);
+          outcomes[k] = simulate_subject(ps, in.spec, in.arm, res.band_t_h, &antagonist[k * nt],
                                          &agonist[k * nt]);
           res.arms[a].subjects[subject] = outcomes[k];
           if (a == 0) {  // the same draws in every arm

@@ -160,6 +160,13 @@ void prune_formulations(ScenarioSpec& spec, const Arm& arm) {
                           spec.formulations.end());
 }
 
+SubjectInArm subject_in_arm(const PopulationSpec& ps, const ParameterSampler& sampler,
+                            std::size_t arm, std::uint64_t subject, SubjectParameters& drawn) {
+  SubjectInArm s{sampler.individual(subject, drawn), individual_arm(ps, arm, subject)};
+  prune_formulations(s.spec, s.arm);
+  return s;
+}
+
 std::vector<double> band_times(const PopulationSpec& ps) {
   std::vector<double> t;
   const OutputGrid& g = ps.scenario.grid;

@@ -46,6 +46,16 @@ struct SubjectOutcome {
 // (at zero) in every step. Call after the parameters are applied (targets index formulations).
 void prune_formulations(ScenarioSpec& spec, const Arm& arm);
 
+// One subject as simulated in one arm: their scenario (draws applied, formulations the arm
+// never doses pruned) and the arm as they follow it. The runner simulates this; the population
+// file's dose log is expand_schedule() of the same, so the log is what was simulated.
+struct SubjectInArm {
+  ScenarioSpec spec;
+  Arm arm;
+};
+SubjectInArm subject_in_arm(const PopulationSpec& ps, const ParameterSampler& sampler,
+                            std::size_t arm, std::uint64_t subject, SubjectParameters& drawn);
+
 // The band grid: t_start, t_start + step, ... <= t_end.
 std::vector<double> band_times(const PopulationSpec& ps);
 

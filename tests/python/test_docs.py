@@ -1,13 +1,16 @@
 """The docs match the program: every `morsim` command line in README.md and docs/*.md names a
 command and options that exist, every repository path they mention exists, the complete
-scenario example validates, and the root attributes listed in docs/output.md are exactly those
-of a written results file.
+scenario example and those of sweeps, fits and populations validate, a demo's file records
+its config path as documented, the root attributes listed in docs/output.md are exactly those
+of a written results file, the datasets listed in docs/population.md are exactly those of a
+written population file, and the Python examples of both run.
 
 Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
 import glob
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -108,6 +111,58 @@ class DocsMatchTheProgram(unittest.TestCase):
             r = subprocess.run([BIN, "validate", path], capture_output=True, text=True)
             self.assertEqual(r.returncode, 0, r.stderr)
 
+    def validate(self, path):
+        r = subprocess.run([BIN, "validate", path], capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_the_sweep_fit_and_population_examples_validate(self):
+        """Each complete example, where its relative paths lead to the shipped files."""
+        def example(doc, first):
+            found = [b for b in blocks(os.path.join(SRC, "docs", doc), "toml")
+                     if b.startswith(first)]
+            self.assertEqual(len(found), 1, f"{doc}: one toml block starting {first}")
+            return found[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            # The sweep file beside its base scenario.
+            sweep = os.path.join(tmp, "sweep")
+            os.mkdir(sweep)
+            shutil.copy(os.path.join(SRC, "configs", "sweeps", "surmountability-base.toml"), sweep)
+            with open(os.path.join(sweep, "example.toml"), "w") as f:
+                f.write(example("sweeps.md", "[sweep]"))
+            with self.subTest(doc="sweeps.md"):
+                self.validate(os.path.join(sweep, "example.toml"))
+            # The fit file where the calibration's data/ and scenarios/ are.
+            fit = os.path.join(tmp, "fit")
+            for d in ("data", "scenarios"):
+                shutil.copytree(os.path.join(SRC, "configs", "calibration", d),
+                                os.path.join(fit, d))
+            with open(os.path.join(fit, "example.toml"), "w") as f:
+                f.write(example("fit.md", "[fit]"))
+            with self.subTest(doc="fit.md"):
+                self.validate(os.path.join(fit, "example.toml"))
+            # The population tables after the scenario tables of the shipped study.
+            shipped = text_of(os.path.join(SRC, "configs", "population", "oral-vs-depot.toml"))
+            scenario = shipped[:re.search(r"^\[population\]", shipped, re.M).start()]
+            with open(os.path.join(tmp, "population.toml"), "w") as f:
+                f.write(scenario + example("population.md", "[population]"))
+            with self.subTest(doc="population.md"):
+                self.validate(os.path.join(tmp, "population.toml"))
+
+    def test_a_demo_file_records_where_its_config_is_and_the_command(self):
+        """docs/output.md: config_path of a built-in demo is its path in the repository."""
+        with tempfile.TemporaryDirectory() as tmp:
+            r = subprocess.run([BIN, "demo", "oral-blockade", "--no-plot"], capture_output=True,
+                               text=True, cwd=tmp, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(os.path.join(tmp, "oral-blockade.h5"), "r") as f:
+                path, command = f.attrs["config_path"], f.attrs["command"]
+        self.assertEqual(path, "configs/demo/oral-blockade.toml")
+        self.assertTrue(os.path.exists(os.path.join(SRC, path)))
+        self.assertEqual(command, "morsim demo oral-blockade")
+        text = text_of(os.path.join(SRC, "docs", "output.md"))
+        self.assertIn("a built-in demo: its path in the repository, `configs/demo/<name>.toml`",
+                      text)
+
     def test_relative_links_and_images_exist(self):
         for doc in DOCS:
             for target in re.findall(r"\]\(([^)#\s]+)", FENCE.sub("", text_of(doc))):
@@ -136,6 +191,27 @@ class DocsMatchTheProgram(unittest.TestCase):
                                        capture_output=True, text=True, cwd=tmp, timeout=120)
                     self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_r_and_matlab_examples_name_what_a_results_file_holds(self):
+        """No R or MATLAB here: the datasets and compounds their examples name must exist."""
+        text = text_of(os.path.join(SRC, "docs", "output.md"))
+        code = "\n".join(b for l, b in FENCE.findall(text) if l in ("r", "matlab"))
+        paths = set(re.findall(r"[\"'](/?control/[\w/]+)[\"']", code))
+        paths |= {"control/" + p for p in re.findall(r"arm\[\[\"([\w/]+)\"\]\]", code)}
+        compounds = set(re.findall(r"strcmp\(compounds, '([\w-]+)'\)", code))
+        self.assertGreaterEqual(len(paths), 6)
+        self.assertTrue(compounds)
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(SRC, "configs", "demo", "oral-blockade.toml")
+            r = subprocess.run([BIN, "run", cfg, "-o", "results.h5", "-q"], capture_output=True,
+                               text=True, cwd=tmp, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(os.path.join(tmp, "results.h5"), "r") as f:
+                for p in sorted(paths):
+                    with self.subTest(path=p):
+                        self.assertIn(p.lstrip("/"), f)
+                written = {c.decode() for c in f["control/compound"][()]}
+        self.assertLessEqual(compounds, written)
+
     def test_root_attributes_are_those_of_a_results_file(self):
         text = text_of(os.path.join(SRC, "docs", "output.md"))
         table = text[text.index("Root attributes:"):text.index("Arm group attributes")]
@@ -152,6 +228,52 @@ class DocsMatchTheProgram(unittest.TestCase):
             with h5py.File(out, "r") as f:
                 written = set(f.attrs.keys())
         self.assertEqual(documented, written)
+
+
+    def population_file(self, tmp):
+        """A tiny run of the shipped study, as pop.h5 in `tmp`."""
+        cfg = os.path.join(SRC, "configs", "population", "oral-vs-depot.toml")
+        r = subprocess.run([BIN, "population", cfg, "-o", "pop.h5", "--subjects", "3", "-q"],
+                           capture_output=True, text=True, cwd=tmp, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return os.path.join(tmp, "pop.h5")
+
+    def test_population_layout_is_that_of_a_population_file(self):
+        text = text_of(os.path.join(SRC, "docs", "population.md"))
+        section = text[text.index("## The file"):]
+        layout = FENCE.search(section).group(2)
+        outcomes = text[text.index("## Outcomes"):text.index("## The file")]
+        documented = set()
+        for line in layout.splitlines():
+            if not line.startswith("/"):
+                continue
+            path = line.split()[0]
+            if path.endswith("/..."):  # the outcomes of the table above
+                for name in re.findall(r"^\| `(\w+)` \|", outcomes, re.M):
+                    documented.add(path[:-3] + name)
+            else:
+                documented.add(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            with h5py.File(self.population_file(tmp), "r") as f:
+                arms = list(f["arms"])
+                written = {"/"}
+                f.visit(lambda n: written.add("/" + n))
+        self.assertEqual(arms, ["oral", "depot"])
+        expanded = {p.replace("<arm>", a) for p in documented for a in arms}
+        groups = {"/arms", "/subjects"} | {f"/arms/{a}{g}" for a in arms
+                                           for g in ("", "/subjects", "/doses")}
+        self.assertEqual(expanded | groups, written)
+
+    def test_population_python_examples_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.population_file(tmp)
+            examples = [b for b in blocks(os.path.join(SRC, "docs", "population.md"), "python")]
+            self.assertGreaterEqual(len(examples), 2)
+            for code in examples:
+                with self.subTest(example=code.splitlines()[0]):
+                    r = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True,
+                                       text=True, cwd=tmp, timeout=120)
+                    self.assertEqual(r.returncode, 0, r.stderr)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-// The HDF5 results file: round trip, attributes, refusal to overwrite, no partial files left.
+// The HDF5 results file: round trip, attributes, refusal to overwrite, no partial files left;
+// columns written a block at a time.
 #include <hdf5.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "io/build_info.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_read.hpp"
+#include "io/h5_write.hpp"
 #include "io/plot.hpp"
 #include "io/results_file.hpp"
 #include "model/errors.hpp"
@@ -266,4 +268,50 @@ TEST_CASE("plot_results renders a PNG via the embedded script", "[io][python]") 
   opts.force = true;
   CHECK_THROWS_WITH(plot_results(results, figure, opts), Catch::Contains("no arm named absent"));
   CHECK(partial_files(dir).empty());
+}
+
+TEST_CASE("a growing column holds every appended block, in order, across chunk boundaries",
+          "[io]") {
+  TempDir dir;
+  const std::string path = dir.file("grow.h5");
+  // Blocks of 3, 0, 70000 (more than one chunk of 65536) and 5 values: each value its index.
+  const std::vector<std::size_t> blocks{3, 0, 70000, 5};
+  std::size_t total = 0;
+  {
+    H5Id file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create");
+    GrowingColumn<double> x(file.get(), "x", "h", "a column");
+    GrowingColumn<std::int32_t> k(file.get(), "k", "1", "its index");
+    GrowingColumn<std::int8_t> m(file.get(), "m", "1", "index mod 3");
+    for (std::size_t b : blocks) {
+      std::vector<double> xs;
+      std::vector<std::int32_t> ks;
+      std::vector<std::int8_t> ms;
+      for (std::size_t i = 0; i < b; ++i, ++total) {
+        xs.push_back(0.5 * static_cast<double>(total));
+        ks.push_back(static_cast<std::int32_t>(total));
+        ms.push_back(static_cast<std::int8_t>(total % 3));
+      }
+      x.append(xs);
+      k.append(ks);
+      m.append(ms);
+    }
+    CHECK(x.size() == total);
+    write_attr(m.id().get(), "flag_values", std::vector<std::int8_t>{0, 1, 2});
+  }
+  REQUIRE(total == 70008);
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+  std::vector<hsize_t> dims;
+  const std::vector<double> x = read_doubles(file.get(), "x", &dims);
+  REQUIRE(dims == std::vector<hsize_t>{total});
+  const std::vector<std::int32_t> k = read_ints(file.get(), "k");
+  const std::vector<double> m = read_doubles(file.get(), "m");
+  REQUIRE(k.size() == total);
+  REQUIRE(m.size() == total);
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < total; ++i)
+    wrong += x[i] != 0.5 * static_cast<double>(i) || k[i] != static_cast<std::int32_t>(i) ||
+             m[i] != static_cast<double>(i % 3);
+  CHECK(wrong == 0);
+  H5Id xs(H5Dopen2(file.get(), "x", H5P_DEFAULT), H5Dclose, "open x");
+  CHECK(read_attr_string(xs.get(), "units") == "h");
 }
