@@ -1,11 +1,15 @@
-// --set on doses, named as sweeps name them.
+// --set on doses (named as sweeps name them) and the list of `morsim show --params`: every
+// listed path is accepted by --set with its listed value and leaves the model as it was.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "config/load_scenario.hpp"
+#include "config/settable_params.hpp"
 #include "model/errors.hpp"
 #include "solver/simulate.hpp"
 #include "sweep/parameter_path.hpp"
@@ -51,6 +55,46 @@ ConfigError set_error(const std::string& set) {
   }
   FAIL("no ConfigError for --set " << set);
   throw;
+}
+
+// Relative difference, 0 when both are 0.
+double rel(double a, double b) {
+  const double m = std::max(std::fabs(a), std::fabs(b));
+  return m == 0.0 ? 0.0 : std::fabs(a - b) / m;
+}
+
+// Every number the simulation reads, in one list (compounds, formulations, receptor, doses).
+std::vector<double> numbers(const ScenarioSpec& s) {
+  std::vector<double> v;
+  for (const Compound& c : s.compounds) {
+    v.insert(v.end(), {c.molar_mass_g_per_mol, c.central_volume_L, c.k_elim_per_h, c.ke0_per_h,
+                       c.brain_partition, c.binding.kon_per_nM_n_per_h, c.binding.koff_per_h,
+                       c.binding.hill_n, c.binding.tau});
+    for (const PeripheralCompartment& p : c.peripherals)
+      v.insert(v.end(), {p.k_out_per_h, p.k_in_per_h});
+    for (const MetaboliteLink& m : c.metabolites) v.push_back(m.fraction);
+  }
+  for (const Formulation& f : s.formulations) {
+    v.insert(v.end(), {f.bioavailability, f.dosed_molar_mass_g_per_mol});
+    for (const FirstPassLink& l : f.first_pass) v.push_back(l.fraction);
+    for (const AbsorptionPhase& ph : f.phases) {
+      v.insert(v.end(), {ph.fraction, ph.lag_h, ph.duration_h});
+      v.insert(v.end(), ph.transit_rates_per_h.begin(), ph.transit_rates_per_h.end());
+    }
+  }
+  v.push_back(s.receptor.transducer_slope);
+  for (const Arm& a : s.arms)
+    for (const DoseRecord& d : a.doses) {
+      v.insert(v.end(), {d.amount_mg, d.time_h, static_cast<double>(d.addl), d.ii_h, d.duration_h,
+                         d.rate_mg_per_h, static_cast<double>(d.missed.size())});
+      for (int m : d.missed) v.push_back(m);
+    }
+  return v;
+}
+
+std::string text_of(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -124,4 +168,61 @@ TEST_CASE("a dose path that names nothing is refused with what is allowed", "[co
   // Paths that are not doses list the dose paths among the allowed ones.
   CHECK_THAT(set_error("dose.treated.0.amount=1 mg").what(),
              Catch::Contains("did you mean 'doses.treated.0.amount'"));
+}
+
+TEST_CASE("every path of show --params takes its listed value and changes nothing",
+          "[config][set]") {
+  std::vector<fs::path> configs;
+  for (const char* dir : {"configs/demo", "configs/reference", "configs/calibration/scenarios"})
+    for (const auto& e : fs::directory_iterator(kSource / dir)) {
+      const std::string text = text_of(e.path());
+      if (e.path().extension() == ".toml" && text.find("[population]") == std::string::npos)
+        configs.push_back(e.path());
+    }
+  REQUIRE(configs.size() >= 8);
+  std::size_t checked = 0;
+  for (const fs::path& config : configs) {
+    const ScenarioSpec base = load_scenario_file(config.string());
+    const std::vector<double> want = numbers(base);
+    const std::vector<SettableParameter> params = settable_parameters(base);
+    for (const SettableParameter& p : params) {
+      INFO(config.filename().string()
+           << ": --set '" << p.path << "=" << p.value << " " << p.unit << "'");
+      const std::string set = p.path + "=" + p.value + (p.unit.empty() ? "" : " " + p.unit);
+      const ScenarioSpec again = load_scenario_file(config.string(), {set});
+      const std::vector<double> got = numbers(again);
+      REQUIRE(got.size() == want.size());
+      double worst = 0.0;
+      for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, rel(got[i], want[i]));
+      CHECK(worst <= 1e-14);
+      ++checked;
+    }
+    // A listed path set to another value does change the model: the comparison can fail.
+    const std::vector<double> moved = numbers(load_scenario_file(
+        config.string(), {params.front().path + "=" + "1 " + params.front().unit}));
+    CHECK(moved != want);
+  }
+  CHECK(checked > 200);
+}
+
+TEST_CASE("show --params names units, alternatives and doses", "[config][set]") {
+  const ScenarioSpec s = load({"doses.treated.0.missed_last=1"});
+  const std::vector<SettableParameter> params = settable_parameters(s);
+  const auto find = [&](const std::string& path) -> const SettableParameter& {
+    for (const SettableParameter& p : params)
+      if (p.path == path) return p;
+    FAIL("not listed: " << path);
+    throw;
+  };
+  CHECK(find("naltrexone.half_life").unit == "h");
+  CHECK(find("naltrexone.clearance").unit == "L/h");
+  CHECK(find("naltrexone.elimination_rate").unit == "/h");
+  CHECK(find("6-beta-naltrexol.partition").unit.empty());
+  CHECK(find("naltrexone-oral-50mg.gut.transit[0]").unit == "/h");
+  CHECK(find("doses.treated.0.amount").value == "50");
+  CHECK(find("doses.treated.0.amount").unit == "mg");
+  CHECK(find("doses.treated.1.time").value == "30");
+  CHECK(find("doses.treated.0.missed_last").value == "1");
+  const std::string table = describe_settable_parameters(s);
+  CHECK_THAT(table, Catch::Contains("doses.treated.1.time") && Catch::Contains("heroin.kon"));
 }
