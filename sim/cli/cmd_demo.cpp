@@ -6,13 +6,13 @@
 #include <iostream>
 #include <string_view>
 
-#include "analysis/population_lesson.hpp"
 #include "cli/commands.hpp"
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
 #include "io/partial_file.hpp"
 #include "model/errors.hpp"
 #include "population/population_file.hpp"
+#include "population/population_lesson.hpp"
 #include "population/population_plot.hpp"
 #include "population/population_summary.hpp"
 #include "resources/resources.hpp"
