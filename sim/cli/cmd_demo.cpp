@@ -7,7 +7,6 @@
 #include <iostream>
 #include <string_view>
 
-#include "analysis/population_lesson.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/scenario_runner.hpp"
@@ -15,6 +14,7 @@
 #include "io/partial_file.hpp"
 #include "model/errors.hpp"
 #include "population/population_file.hpp"
+#include "population/population_lesson.hpp"
 #include "population/population_plot.hpp"
 #include "population/population_summary.hpp"
 #include "resources/resources.hpp"

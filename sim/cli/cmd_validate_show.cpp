@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/scenario_runner.hpp"
 #include "config/load_scenario.hpp"
+#include "config/settable_params.hpp"
 #include "fit/fit_spec.hpp"
 #include "population/population_spec.hpp"
 #include "solver/compiled_model.hpp"
@@ -127,13 +128,20 @@ void add_show_command(CLI::App& app, int* exit_code) {
   struct Args {
     std::string config;
     std::vector<std::string> set;
+    bool params = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("scenario", args->config, "Scenario file (TOML)")->required();
   cmd->add_option("--set", args->set, "Override a parameter, e.g. --set 'naltrexone.ke0=1.5 /h'");
+  cmd->add_flag("--params", args->params,
+                "List every path --set accepts, with its unit and current value");
   cmd->callback([args, exit_code] {
     *exit_code = guarded("show", [&] {
       const ScenarioSpec spec = model_of(args->config, args->set);
+      if (args->params) {
+        std::cout << describe_settable_parameters(spec);
+        return kSuccess;
+      }
       std::cout << describe_model(spec);
       const CompiledModel model(spec);
       std::cout << "\nState vector (" << model.size() << " states):\n";

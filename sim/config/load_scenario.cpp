@@ -48,7 +48,8 @@ class Loader {
     register_inline("compound", inline_compounds_);
     register_inline("formulation", inline_formulations_);
     resolve();
-    config::OverrideTargets targets{compounds_, formulations_, receptor_table()};
+    config::OverrideTargets targets{compounds_, formulations_, receptor_table(),
+                                    root_.get_as<toml::array>("arm")};
     if (const toml::table* o = config::table_at(ctx_, root_, "overrides", "overrides"))
       config::apply_override_table(ctx_, targets, *o);
     for (const std::string& s : cli_overrides)

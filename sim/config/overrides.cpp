@@ -1,9 +1,12 @@
 // Override paths: <compound>.<param>, <formulation>.<param>, <formulation>.<phase>.<param>,
-// receptor.<param>; indexed forms such as naltrexone.peripheral[0].volume are accepted too.
+// receptor.<param>, doses.<arm>.<index>.<key>; indexed forms such as
+// naltrexone.peripheral[0].volume are accepted too.
 #include "config/overrides.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "config/schema.hpp"
@@ -127,6 +130,80 @@ toml::node* override_formulation(toml::table& f, const std::string& rest, const 
   return nullptr;
 }
 
+const char* const kDosePaths = "doses.<arm>.<index>.{amount, time, missed_last}";
+
+std::string arm_name(const toml::node& arm) {
+  const toml::table* t = arm.as_table();
+  const toml::node* n = t ? t->get("name") : nullptr;
+  return n && n->is_string() ? n->as_string()->get() : std::string();
+}
+
+// The last `k` doses of the record not taken: missed = [addl + 1 - k, ..., addl].
+toml::node* set_missed_last(toml::table& dose, const std::string& path, const toml::node& value,
+                            const OverrideOrigin& origin) {
+  long addl = 0;
+  if (const toml::node* a = dose.get("addl"))
+    if (const auto v = value_node(*a).value<int64_t>()) addl = static_cast<long>(*v);
+  const std::string allowed = "a whole number of doses from 0 to " + std::to_string(addl + 1) +
+                              " (the record has " + std::to_string(addl + 1) + " doses)";
+  const toml::node& v = value_node(value);
+  std::optional<double> k;
+  if (const auto i = v.value_exact<int64_t>())
+    k = static_cast<double>(*i);
+  else if (const auto f = v.value_exact<double>())
+    k = *f;
+  if (!k || *k != std::floor(*k) || *k < 0 || *k > static_cast<double>(addl + 1)) {
+    std::ostringstream got;
+    v.visit([&](const auto& x) { got << x; });
+    fail_at(origin, path, "got " + got.str() + " (allowed: " + allowed + ")");
+  }
+  toml::array missed;
+  for (long i = addl + 1 - static_cast<long>(*k); i <= addl; ++i) missed.push_back(i);
+  dose.insert_or_assign("missed", std::move(missed));
+  return dose.get("missed");
+}
+
+// doses.<arm>.<index>.<key>, addressed as the sweep addresses doses. The arm name may hold dots.
+toml::node* override_dose(toml::array* arms, const std::string& path, const toml::node& value,
+                          const OverrideOrigin& origin) {
+  const std::string rest = path.substr(std::string("doses.").size());
+  const std::size_t key_dot = rest.rfind('.');
+  const std::size_t index_dot = key_dot == std::string::npos || key_dot == 0
+                                    ? std::string::npos
+                                    : rest.rfind('.', key_dot - 1);
+  if (index_dot == std::string::npos)
+    fail_at(origin, path, std::string("a dose path has four parts (allowed: ") + kDosePaths + ")");
+  const std::string arm = rest.substr(0, index_dot);
+  const std::string index = rest.substr(index_dot + 1, key_dot - index_dot - 1);
+  const std::string key = rest.substr(key_dot + 1);
+  std::vector<std::string> names;
+  toml::table* arm_table = nullptr;
+  for (std::size_t i = 0; arms && i < arms->size(); ++i) {
+    names.push_back(arm_name(*arms->get(i)));
+    if (names.back() == arm) arm_table = arms->get(i)->as_table();
+  }
+  if (!arm_table)
+    fail_at(
+        origin, path,
+        "no arm '" + arm + "'" + did_you_mean(arm, names) + " (allowed arms: " + join(names) + ")");
+  toml::array* doses = arm_table->get_as<toml::array>("dose");
+  const std::size_t n = doses ? doses->size() : 0;
+  const std::string indices =
+      n == 0 ? "none: the arm has no [[arm.dose]]" : "0 to " + std::to_string(n - 1);
+  if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos ||
+      index.size() > 9 || std::stoul(index) >= n)
+    fail_at(origin, path,
+            "arm '" + arm + "' has " + std::to_string(n) + " dose record(s); '" + index +
+                "' is not one of them (allowed indices: " + indices + ")");
+  toml::table* dose = doses->get(std::stoul(index))->as_table();
+  if (!dose) return nullptr;  // the loader reports the malformed record
+  if (key == "amount" || key == "time") return set_leaf(*dose, key, value);
+  if (key == "missed_last") return set_missed_last(*dose, path, value, origin);
+  fail_at(origin, path,
+          "a dose has no key '" + key + "'" + did_you_mean(key, {"amount", "time", "missed_last"}) +
+              " (allowed: amount, time, missed_last)");
+}
+
 std::vector<std::string> parameter_names(const OverrideTargets& t) {
   std::vector<std::string> out;
   for (const auto& [name, tab] : t.compounds) {
@@ -142,6 +219,9 @@ std::vector<std::string> parameter_names(const OverrideTargets& t) {
     out.push_back(name + ".dosed_molar_mass");
   }
   out.push_back("receptor.transducer_slope");
+  for (std::size_t i = 0; t.arms && i < t.arms->size(); ++i)
+    for (const char* k : {"amount", "time", "missed_last"})
+      out.push_back("doses." + arm_name(*t.arms->get(i)) + ".0." + k);
   return out;
 }
 
@@ -151,7 +231,9 @@ void apply_override(Context& ctx, OverrideTargets& targets, const std::string& p
                     const toml::node& value, const OverrideOrigin& origin) {
   const std::size_t dot = path.find('.');
   toml::node* placed = nullptr;
-  if (dot != std::string::npos) {
+  if (path.rfind("doses.", 0) == 0) {
+    placed = override_dose(targets.arms, path, value, origin);
+  } else if (dot != std::string::npos) {
     const std::string owner = path.substr(0, dot), rest = path.substr(dot + 1);
     if (auto c = targets.compounds.find(owner); c != targets.compounds.end())
       placed = override_compound(*c->second, rest, value);
@@ -164,7 +246,8 @@ void apply_override(Context& ctx, OverrideTargets& targets, const std::string& p
     fail_at(origin, path,
             "no parameter with this path" + did_you_mean(path, parameter_names(targets)) +
                 " (allowed: <compound>.<param>, <formulation>.<param>, "
-                "<formulation>.<phase>.<param>, receptor.transducer_slope)");
+                "<formulation>.<phase>.<param>, receptor.transducer_slope, " +
+                kDosePaths + ")");
   ctx.overridden[placed] = origin;
   if (const toml::array* arr = placed->as_array())  // e.g. a whole transit list
     for (const toml::node& el : *arr) ctx.overridden[&el] = origin;

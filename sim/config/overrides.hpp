@@ -9,14 +9,18 @@
 
 namespace morsim::config {
 
-// The tables an override path can name, by owner ("naltrexone", "heroin-iv", "receptor").
+// The tables an override path can name, by owner ("naltrexone", "heroin-iv", "receptor",
+// "doses").
 struct OverrideTargets {
   std::map<std::string, toml::table*> compounds;
   std::map<std::string, toml::table*> formulations;
   toml::table* receptor = nullptr;  // the scenario's [receptor] table
+  toml::array* arms = nullptr;      // the scenario's [[arm]] array, for doses.<arm>.<i>.<key>
 };
 
-// Sets `path` to a copy of `value`; fails with `origin` when the path names nothing.
+// Sets `path` to a copy of `value`; fails with `origin` when the path names nothing. Doses are
+// named as sweeps name them: doses.<arm>.<index>.{amount, time, missed_last}, the index
+// counting the arm's [[arm.dose]] records from 0.
 void apply_override(Context& ctx, OverrideTargets& targets, const std::string& path,
                     const toml::node& value, const OverrideOrigin& origin);
 

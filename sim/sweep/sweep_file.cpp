@@ -160,6 +160,21 @@ SweepFile SweepFile::create_layout(const std::string& path, const SweepSpec& sw)
   write_attr(md.get(), "units", sw.metric_units());
   H5Id sd = create_chunked(g.get(), "status", H5T_STD_I8LE, {n}, 1 << 16, &pending, "1",
                            "0 pending, 1 done, 2 failed (see /sweep/errors)");
+  // The scenario index on axis 0 of every per-scenario dataset, so that netCDF readers
+  // (xarray) see one named dimension; written in slices, as a sweep may be large.
+  const std::int64_t zero = 0;
+  H5Id sc = create_chunked(g.get(), "scenario", H5T_STD_I64LE, {n}, 1 << 16, &zero, "1",
+                           "scenario index (row of parameters, metrics and status)");
+  {
+    constexpr hsize_t kSlice = 1 << 16;
+    std::vector<std::int64_t> ids(static_cast<std::size_t>(std::min<hsize_t>(kSlice, n)));
+    for (hsize_t s0 = 0; s0 < n; s0 += kSlice) {
+      const hsize_t c = std::min(kSlice, n - s0);
+      for (hsize_t k = 0; k < c; ++k) ids[k] = static_cast<std::int64_t>(s0 + k);
+      write_block(sc, H5T_NATIVE_INT64, {s0}, {c}, ids.data());
+    }
+  }
+  make_dimension(sc, "scenario", {&pd, &md, &sd}, 0);
   H5Id pn = write_dataset(g.get(), "parameter", sw.parameter_names(), "1", "parameter path");
   write_attr(pn.get(), "value_units", sw.parameter_units());
   make_dimension(pn, "parameter", {&pd}, 1);
@@ -178,6 +193,7 @@ SweepFile SweepFile::create_layout(const std::string& path, const SweepSpec& sw)
         write_dataset(g.get(), "occupancy_kind", std::vector<std::string>{"agonist", "antagonist"},
                       "1", "summed occupancy of agonists / antagonists");
     make_dimension(kind, "occupancy_kind", {&td}, 2);
+    attach_dimension(sc, td, 0, "scenario");
   }
   {
     H5Id type = error_type();
@@ -189,6 +205,9 @@ SweepFile SweepFile::create_layout(const std::string& path, const SweepSpec& sw)
         H5Dcreate2(g.get(), "errors", type.get(), s.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         H5Dclose, "create /sweep/errors");
     write_attr(ed.get(), "long_name", "scenario index and reason of each failed scenario");
+    // Its own dimension scale: xarray opens the group with the table as an `errors`
+    // coordinate instead of refusing an axis without a name.
+    make_dimension(ed, "errors", {}, 0);
   }
   SweepFile out(std::move(file), path, n, p, m, t);
   out.open_datasets();

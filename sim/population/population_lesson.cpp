@@ -1,6 +1,6 @@
 // Every number in the paragraph is read from the result; the wording adapts to which arm
 // protects more.
-#include "analysis/population_lesson.hpp"
+#include "population/population_lesson.hpp"
 
 #include <cmath>
 #include <cstdio>
