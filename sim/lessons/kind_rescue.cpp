@@ -45,19 +45,19 @@ LessonOutput analyse_rescue(const ScenarioSpec& spec, const LessonSpec& lesson,
   v["below"] = pct(below);
   v["alone_peak"] = pct(peak);
   v["alone_end"] = pct(last_occupancy(alone));
-  v["end_time"] = fmt("%.0f min", 60 * t_end);
+  v["end_time"] = time_of(spec, t_end);
   const double t_im = antagonist_time(spec, im), t_iv = antagonist_time(spec, iv);
-  v["im_time"] = minutes(t_im);
-  v["im_below_time"] = minutes(first_time_below(im, t_im, below));
-  v["iv_time"] = minutes(t_iv);
-  v["iv_below_time"] = minutes(first_time_below(iv, t_iv, below));
+  v["im_time"] = time_of(spec, t_im);
+  v["im_below_time"] = time_of(spec, first_time_below(im, t_im, below));
+  v["iv_time"] = time_of(spec, t_iv);
+  v["iv_below_time"] = time_of(spec, first_time_below(iv, t_iv, below));
   // The lowest agonist occupancy after the first minutes, and when.
   double low = 2.0, t_low = 0.0;
   for (std::size_t i = 0; i < iv.n_times(); ++i)
     if (iv.agonist_occupancy(i) < low && iv.t_h[i] > 0.05)
       low = iv.agonist_occupancy(i), t_low = iv.t_h[i];
   v["iv_low"] = pct(low);
-  v["iv_low_time"] = minutes(t_low);
+  v["iv_low_time"] = time_of(spec, t_low);
   v["iv_end"] = pct(last_occupancy(iv));
   v["slow_end"] = pct(last_occupancy(slow));
   return out;
