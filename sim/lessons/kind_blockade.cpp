@@ -19,11 +19,11 @@ double last_time_above(const Trajectory& tr, double level) {
 }
 
 // One phrase for both levels, so a block that outlasts the run is said once.
-std::string hold_phrase(const Trajectory& tr, double high, double low) {
+std::string hold_phrase(const ScenarioSpec& spec, const Trajectory& tr, double high, double low) {
   const double t_end = tr.t_h.back();
   const double th = last_time_above(tr, high), tl = last_time_above(tr, low);
-  const std::string end = "to the end of the run (day " + day(t_end) + ")";
-  auto until = [&](double t) { return t >= t_end ? end : "until day " + day(t); };
+  const std::string end = "to the end of the run (" + time_of(spec, t_end) + ")";
+  auto until = [&](double t) { return t >= t_end ? end : "until " + time_of(spec, t); };
   if (std::isnan(th))
     return std::isnan(tl) ? "never as much as " + pct(low) + " of the receptors"
                           : "never " + pct(high) + " of the receptors, but at least " + pct(low) +
@@ -46,8 +46,8 @@ LessonOutput analyse_blockade(const ScenarioSpec& spec, const LessonSpec& lesson
   const double high = lesson.number("high", 0.9), low = lesson.number("low", 0.5);
   v["high"] = pct(high);
   v["low"] = pct(low);
-  v["hold"] = hold_phrase(treated, high, low);
-  v["end_day"] = day(treated.t_h.back());
+  v["hold"] = hold_phrase(spec, treated, high, low);
+  v["end_time"] = time_of(spec, treated.t_h.back());
   if (!crow.empty()) {
     v["dose"] = mg(crow.front().amount_mg);
     v["control_peak"] = pct(crow.front().peak_agonist_occupancy);
@@ -55,7 +55,7 @@ LessonOutput analyse_blockade(const ScenarioSpec& spec, const LessonSpec& lesson
   }
   std::vector<std::string> peaks, blocks;
   for (const ChallengeResult& r : rows) {
-    peaks.push_back(pct(r.peak_agonist_occupancy) + " on day " + day(r.dose_time_h));
+    peaks.push_back(pct(r.peak_agonist_occupancy) + " " + when(spec, r.dose_time_h));
     blocks.push_back(pct(r.blockade));
   }
   v["challenge_peaks"] = join_list(peaks);
@@ -65,8 +65,8 @@ LessonOutput analyse_blockade(const ScenarioSpec& spec, const LessonSpec& lesson
     v["last_peak"] = pct(rows.back().peak_agonist_occupancy);
     v["first_blockade"] = pct(rows.front().blockade);
     v["last_blockade"] = pct(rows.back().blockade);
-    v["first_day"] = day(rows.front().dose_time_h);
-    v["last_day"] = day(rows.back().dose_time_h);
+    v["first_time"] = time_of(spec, rows.front().dose_time_h);
+    v["last_time"] = time_of(spec, rows.back().dose_time_h);
   }
   return out;
 }

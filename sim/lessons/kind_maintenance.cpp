@@ -25,8 +25,8 @@ LessonOutput analyse_maintenance(const ScenarioSpec& spec, const LessonSpec& les
   for (const ChallengeOnTop& r : analyse_challenge_on_top(spec, treated)) {
     v["challenge"] = r.challenge;
     said += (said.empty() ? "" : " ") + std::string("On ") +
-            (r.maintenance.empty() ? r.arm : r.maintenance) + ", when " + r.challenge +
-            " comes (day " + day(r.challenge_time_h) + "), the drug holds " +
+            (r.maintenance.empty() ? r.arm : r.maintenance) + ", when " + r.challenge + " comes (" +
+            time_of(spec, r.challenge_time_h) + "), the drug holds " +
             pct(r.maintenance_occupancy) + " of the receptors and itself gives " +
             pct(r.effect_before) + " effect; " + r.challenge + " then takes " +
             pct(r.challenge_peak_occupancy) + " and raises the effect to " + pct(r.peak_effect) +

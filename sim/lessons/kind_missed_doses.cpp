@@ -42,7 +42,7 @@ LessonOutput analyse_missed_doses(const ScenarioSpec& spec, const LessonSpec& le
   LessonOutput out;
   auto& v = out.values;
   v["missed"] = fmt("%.0f", missed);
-  v["last_dose_day"] = day(last_dose);
+  v["last_dose"] = when(spec, last_dose);
   std::vector<std::string> split_names;
   const auto c = lesson.compounds.find("compounds");
   if (c != lesson.compounds.end()) split_names = c->second;
@@ -68,7 +68,7 @@ LessonOutput analyse_missed_doses(const ScenarioSpec& spec, const LessonSpec& le
     const Formulation* f = spec.find_formulation(r.formulation);
     if (f) v["challenge"] = f->compound;
     const bool missed_day = !std::isnan(last_dose) && r.dose_time_h > last_dose + 12.0;
-    challenges.push_back("on day " + day(r.dose_time_h) + (missed_day ? " (a missed day)" : "") +
+    challenges.push_back(when(spec, r.dose_time_h) + (missed_day ? " (a missed day)" : "") +
                          " reaches " + pct(r.peak_agonist_occupancy) +
                          " of the receptors, its effect blocked by " + pct(r.blockade));
   }

@@ -1,8 +1,10 @@
 // Kind "rescue": an antagonist given after an overdose (naloxone after fentanyl): how fast it
 // displaces the agonist, by which route, and whether the agonist comes back.
+#include <algorithm>
 #include <cmath>
 
 #include "lessons/kinds.hpp"
+#include "solver/arm_simulator.hpp"
 
 namespace morsim::lessons {
 namespace {
@@ -19,12 +21,6 @@ double antagonist_time(const ScenarioSpec& spec, const Trajectory& t) {
   return 0.0;
 }
 
-double first_time_below(const Trajectory& tr, double t0, double level) {
-  for (std::size_t i = 0; i < tr.n_times(); ++i)
-    if (tr.t_h[i] > t0 && tr.agonist_occupancy(i) < level) return tr.t_h[i];
-  return std::nan("");
-}
-
 double last_occupancy(const Trajectory& t) { return t.agonist_occupancy(t.n_times() - 1); }
 
 }  // namespace
@@ -38,26 +34,31 @@ LessonOutput analyse_rescue(const ScenarioSpec& spec, const LessonSpec& lesson,
   const double below = lesson.number("below", 0.8);
   LessonOutput out;
   auto& v = out.values;
-  double peak = 0.0;
-  for (std::size_t i = 0; i < alone.n_times(); ++i)
-    peak = std::max(peak, alone.agonist_occupancy(i));
-  const double t_end = alone.t_h.back();
+  // Peak, crossings and minimum on the solver's dense output, not on the output grid.
+  ArmSimulator sim(spec);
+  const SampleObservable agonist = agonist_occupancy;
+  const SampleObservable minus_agonist = [](const Trajectory& t, std::size_t i) {
+    return -t.agonist_occupancy(i);
+  };
+  const double t0 = spec.grid.t_start_h, t_end = spec.grid.t_end_h;
+  const double peak =
+      locate_peaks(sim, scenario_arm(spec, alone.arm), {{t0, t_end}}, {agonist})[0][0].value;
   v["below"] = pct(below);
   v["alone_peak"] = pct(peak);
   v["alone_end"] = pct(last_occupancy(alone));
-  v["end_time"] = fmt("%.0f min", 60 * t_end);
+  v["end_time"] = time_of(spec, t_end);
   const double t_im = antagonist_time(spec, im), t_iv = antagonist_time(spec, iv);
-  v["im_time"] = minutes(t_im);
-  v["im_below_time"] = minutes(first_time_below(im, t_im, below));
-  v["iv_time"] = minutes(t_iv);
-  v["iv_below_time"] = minutes(first_time_below(iv, t_iv, below));
-  // The lowest agonist occupancy after the first minutes, and when.
-  double low = 2.0, t_low = 0.0;
-  for (std::size_t i = 0; i < iv.n_times(); ++i)
-    if (iv.agonist_occupancy(i) < low && iv.t_h[i] > 0.05)
-      low = iv.agonist_occupancy(i), t_low = iv.t_h[i];
-  v["iv_low"] = pct(low);
-  v["iv_low_time"] = minutes(t_low);
+  v["im_time"] = time_of(spec, t_im);
+  v["im_below_time"] =
+      time_of(spec, first_time_below(sim, scenario_arm(spec, im.arm), agonist, t_im, t_end, below));
+  v["iv_time"] = time_of(spec, t_iv);
+  v["iv_below_time"] =
+      time_of(spec, first_time_below(sim, scenario_arm(spec, iv.arm), agonist, t_iv, t_end, below));
+  // The lowest agonist occupancy after the antagonist (and after the first 3 min), and when.
+  const DensePeak low = locate_peaks(sim, scenario_arm(spec, iv.arm),
+                                     {{std::max(t_iv, t0 + 0.05), t_end}}, {minus_agonist})[0][0];
+  v["iv_low"] = pct(-low.value);
+  v["iv_low_time"] = time_of(spec, low.t_h);
   v["iv_end"] = pct(last_occupancy(iv));
   v["slow_end"] = pct(last_occupancy(slow));
   return out;

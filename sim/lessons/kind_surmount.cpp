@@ -34,20 +34,21 @@ double challenge_peak(ArmSimulator& sim, Arm base, const std::string& formulatio
 }
 
 // "falls from day 1.0 to day 7.0, then rises to day 14.0": the direction follows the numbers.
-std::string trend(const std::vector<double>& days, const std::vector<double>& doses) {
+std::string trend(const ScenarioSpec& spec, const std::vector<double>& days,
+                  const std::vector<double>& doses) {
   if (doses.size() < 2) return "is found on one day only";
   std::string s;
   int dir = 0;
   for (std::size_t i = 1; i < doses.size(); ++i) {
     const int d = doses[i] > doses[i - 1] * 1.01 ? 1 : doses[i] < doses[i - 1] * 0.99 ? -1 : 0;
     if (i == 1 || d != dir) {
-      if (i > 1) s += " to day " + fmt("%.1f", days[i - 1]) + ", then ";
+      if (i > 1) s += " to " + time_of(spec, 24.0 * days[i - 1]) + ", then ";
       s += d > 0 ? "rises" : d < 0 ? "falls" : "stays level";
-      if (i == 1) s += " from day " + fmt("%.1f", days[0]);
+      if (i == 1) s += " from " + time_of(spec, 24.0 * days[0]);
       dir = d;
     }
   }
-  return s + " to day " + fmt("%.1f", days.back());
+  return s + " to " + time_of(spec, 24.0 * days.back());
 }
 
 }  // namespace
@@ -67,7 +68,7 @@ LessonOutput analyse_surmount(const ScenarioSpec& spec, const LessonSpec& lesson
   std::string listed;
   for (const std::string& name : lesson.arms("treated"))
     for (const ChallengeResult& r : analyse_challenges(spec, arm_named(arms, name), &control))
-      listed += (listed.empty() ? "" : "; ") + mg(r.amount_mg) + " on day " + day(r.dose_time_h) +
+      listed += (listed.empty() ? "" : "; ") + mg(r.amount_mg) + " " + when(spec, r.dose_time_h) +
                 " reaches " + pct(r.peak_agonist_occupancy);
   v["challenges"] = listed;
 
@@ -89,7 +90,7 @@ LessonOutput analyse_surmount(const ScenarioSpec& spec, const LessonSpec& lesson
     // Bisection in log dose: the peak rises monotonically with the dose.
     double lo = std::log(usual.amount_mg * 0.01), hi = std::log(usual.amount_mg * 1e4);
     if (challenge_peak(sim, base, usual.formulation, std::exp(hi), t) < target) {
-      said.push_back("more than " + mg(std::exp(hi)) + " on day " + day(t));
+      said.push_back("more than " + mg(std::exp(hi)) + " " + when(spec, t));
       days.push_back(d), doses.push_back(std::nan(""));
       continue;
     }
@@ -97,11 +98,11 @@ LessonOutput analyse_surmount(const ScenarioSpec& spec, const LessonSpec& lesson
       const double mid = 0.5 * (lo + hi);
       (challenge_peak(sim, base, usual.formulation, std::exp(mid), t) < target ? lo : hi) = mid;
     }
-    said.push_back(mg(std::exp(hi)) + " on day " + day(t));
+    said.push_back(mg(std::exp(hi)) + " " + when(spec, t));
     days.push_back(d), doses.push_back(std::exp(hi));
   }
   v["surmounting_doses"] = join_list(said);
-  v["trend"] = trend(days, doses);
+  v["trend"] = trend(spec, days, doses);
   const std::string formulation = usual.formulation;
   out.groups.push_back([days, doses, target, formulation](hid_t file) {
     H5Id g = create_group(file, "surmount");
