@@ -46,7 +46,8 @@ class ExportCsv(unittest.TestCase):
             g = f["naltrexone"]
             compounds = [c.decode() if isinstance(c, bytes) else c for c in g["compound"][()]]
             k = compounds.index("naltrexone")
-            np.testing.assert_allclose(data[:, header.index("time_h")], g["time"][()],
+            # A 10-day run: times in days (hours in the HDF5 file).
+            np.testing.assert_allclose(24.0 * data[:, header.index("time_d")], g["time"][()],
                                        rtol=1e-9)
             np.testing.assert_allclose(data[:, header.index("plasma_naltrexone_nM")],
                                        g["plasma"][:, k], rtol=1e-9, atol=1e-300)
