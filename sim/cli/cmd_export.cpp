@@ -90,9 +90,15 @@ CsvTable challenge_table(const ScenarioSpec& spec, const std::vector<Trajectory>
               "peak_effect_percent",
               "control_peak_effect_percent",
               "blockade_percent"};
+  // The control as the run table takes it (cli/scenario_runner.cpp): the lesson's control
+  // role first, and never compared with itself.
   const Trajectory* control = find_control_arm(spec, arms);
+  if (spec.lesson && !spec.lesson->arm("control").empty())
+    for (const Trajectory& tr : arms)
+      if (tr.arm == spec.lesson->arm("control")) control = &tr;
   for (const Trajectory& tr : arms)
-    for (const ChallengeResult& c : analyse_challenges(spec, tr, control))
+    for (const ChallengeResult& c :
+         analyse_challenges(spec, tr, control == &tr ? nullptr : control))
       t.rows.push_back({tr.arm, in_unit(c.dose_time_h, u), c.formulation, csv_number(c.amount_mg),
                         csv_number(100.0 * c.peak_agonist_occupancy), in_unit(c.peak_time_h, u),
                         csv_number(100.0 * c.antagonist_occupancy),

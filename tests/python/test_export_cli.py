@@ -67,6 +67,12 @@ class ExportCsv(unittest.TestCase):
         self.assertEqual(len(heroin), 3)  # three 25 mg challenges
         block = [float(r[header.index("blockade_percent")]) for r in heroin]
         self.assertTrue(all(0 < b < 100 for b in block), block)
+        # As in the run table, the control arm is not compared with itself: no blockade.
+        control = [r for r in rows if r[0] == "control"]
+        self.assertEqual(len(control), 3)
+        for r in control:
+            self.assertEqual(r[header.index("blockade_percent")], "")
+            self.assertEqual(r[header.index("control_peak_effect_percent")], "")
 
     def test_existing_files_are_protected(self):
         r = subprocess.run([BIN, "export", self.h5, "--csv", self.dir], capture_output=True,
