@@ -1,6 +1,7 @@
 """The docs match the program: every `morsim` command line in README.md and docs/*.md names a
 command and options that exist, every repository path they mention exists, the complete
-scenario example and those of sweeps, fits and populations validate, a demo's file records
+scenario example and those of sweeps, fits and populations validate, every other TOML fragment
+validates where its mark puts it (an error example fails as shown), a demo's file records
 its config path as documented, the root attributes listed in docs/output.md are exactly those
 of a written results file, the datasets listed in docs/population.md are exactly those of a
 written population file, and the Python examples of both run.
