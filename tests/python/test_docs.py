@@ -3,8 +3,9 @@ command and options that exist, every repository path they mention exists, the c
 scenario example and those of sweeps, fits and populations validate, every other TOML fragment
 validates where its mark puts it (an error example fails as shown), a demo's file records
 its config path as documented, the root attributes listed in docs/output.md are exactly those
-of a written results file, the datasets listed in docs/population.md are exactly those of a
-written population file, and the Python examples of both run.
+of a written results file, the arm, lesson, sweep and population attributes and layout units
+the docs list are those written, the datasets listed in docs/population.md are exactly those of
+a written population file, and the Python examples of both run.
 
 Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
 import glob
@@ -355,6 +356,83 @@ class DocsMatchTheProgram(unittest.TestCase):
                            capture_output=True, text=True, cwd=tmp, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
         return os.path.join(tmp, "pop.h5")
+
+    def test_documented_attributes_are_those_written(self):
+        """The attributes docs/output.md, docs/sweeps.md and docs/population.md list are those
+        of a written results (with a lesson), sweep and population file, and the units of the
+        layouts are the files' `units`."""
+        output = text_of(os.path.join(SRC, "docs", "output.md"))
+        sweeps = text_of(os.path.join(SRC, "docs", "sweeps.md"))
+        population = text_of(os.path.join(SRC, "docs", "population.md"))
+
+        def names_in(text, start, end):
+            """Backticked identifiers between `start` and the next `end` (no numbers)."""
+            i = text.index(start)
+            part = text[i:text.index(end, i)]
+            return {n for n in re.findall(r"`(\w+)`", part) if not n.isdigit()}
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(SRC, "configs", "demo", "depot-blockade.toml")
+            sweep = os.path.join(SRC, "configs", "sweeps", "surmountability.toml")
+            for args in (["run", cfg, "-o", "r.h5"], ["sweep", sweep, "-o", "s.h5"]):
+                r = subprocess.run([BIN, *args, "-q"], capture_output=True, text=True, cwd=tmp,
+                                   timeout=300)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(os.path.join(tmp, "r.h5"), "r") as f:
+                arm_attrs = names_in(output, "Arm group attributes:", "\n\n")
+                self.assertEqual(len(arm_attrs), 8)
+                layout = FENCE.search(output, output.index("## Layout")).group(2)
+                units = dict(re.findall(r'^/<arm>/([\w/]+)\s.*?units "([^"]*)"', layout, re.M))
+                self.assertEqual(len(units), 9)
+                for arm in ("control", "naltrexone"):
+                    with self.subTest(arm=arm):
+                        self.assertEqual(set(f[arm].attrs), arm_attrs)
+                        for name, unit in units.items():
+                            self.assertEqual(f[arm][name].attrs["units"], unit, name)
+                        self.assertEqual(f[arm]["time"].attrs["axis"], "T")
+                        self.assertEqual(f[arm]["effect"].attrs["modelled"], 1)
+                datasets = []
+                f.visititems(lambda n, o: datasets.append(o) if isinstance(o, h5py.Dataset)
+                             else None)
+                for d in datasets:  # "Every dataset has `units` and `long_name` attributes"
+                    self.assertLessEqual({"units", "long_name"}, set(d.attrs), d.name)
+                lesson = re.search(r"^/lesson\s+attributes (.*)$", output, re.M).group(1)
+                documented = {w.strip().split()[0] for w in re.sub(r"\([^)]*\)", "",
+                                                                   lesson).split(",")}
+                self.assertEqual(set(f["lesson"].attrs), documented)
+                self.assertEqual(set(f["lesson/roles"].attrs), {"control", "treated"})
+            with h5py.File(os.path.join(tmp, "s.h5"), "r") as f:
+                self.assertEqual(set(f.attrs), names_in(sweeps, "Root attributes:", "\nDatasets"))
+                table = sweeps[sweeps.index("## Output file"):sweeps.index("Root attributes:")]
+                checked = 0
+                for row in table.splitlines():
+                    m = re.match(r"\| (`/sweep/.*?) \|.*attribute `(\w+)`", row)
+                    for path in re.findall(r"`/(sweep/\w+)`", m.group(1)) if m else []:
+                        checked += 1
+                        with self.subTest(dataset=path):
+                            self.assertIn(m.group(2), f[path].attrs)
+                self.assertEqual(checked, 4)
+        with tempfile.TemporaryDirectory() as tmp:
+            with h5py.File(self.population_file(tmp), "r") as f:
+                layout = FENCE.search(population, population.index("## The file")).group(2)
+                root = layout[:layout.index("\n/subjects")].split("attrs:", 1)[1]
+                documented = {w.split("=")[0].strip() for w in
+                              re.sub(r"\([^)]*\)", "", root).replace("\n", " ").split(",")}
+                self.assertEqual(set(f.attrs), documented)
+                outcomes = names_in(population, "Per arm (attributes of", "(median")
+                self.assertEqual(len(outcomes), 7)
+                for arm in ("oral", "depot"):
+                    self.assertEqual(set(f[f"arms/{arm}/outcomes"].attrs), outcomes)
+                    self.assertLessEqual({"flag_values", "flag_meanings"},
+                                         set(f[f"arms/{arm}/doses/status"].attrs))
+                self.assertIn("parameter_units", f["subjects/parameters"].attrs)
+                # Layout lines whose unit follows the shape: h, kg, mg.
+                with_unit = re.findall(r"^(/\S+)\s+\([A-Z, ]+\)\s+(h|kg|mg)\b", layout, re.M)
+                self.assertEqual(len(with_unit), 5)
+                for path, unit in with_unit:
+                    for arm in ("oral", "depot"):
+                        with self.subTest(dataset=path, arm=arm):
+                            self.assertEqual(f[path.replace("<arm>", arm)].attrs["units"], unit)
 
     def test_population_layout_is_that_of_a_population_file(self):
         text = text_of(os.path.join(SRC, "docs", "population.md"))
