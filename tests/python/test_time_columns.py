@@ -1,10 +1,12 @@
 """Time columns are in the unit that suits the run: minutes up to 3 h, hours up to 3 days, days
 beyond, named with it, in the run table and the CSV export; the values are the HDF5 file's hours
-converted (a 30-min, a 12-h and a 37-day run of one heroin dose).
+converted (a 30-min, a 12-h and a 37-day run of one heroin dose); and the population summary's
+median time to the first rewarding use (the shipped 24-week study and a 2-day cut of it).
 
-Run by CTest with /usr/bin/python3; needs MORSIM_BIN."""
+Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
 import csv
 import os
+import re
 import subprocess
 import tempfile
 import unittest
@@ -13,6 +15,8 @@ import h5py
 import numpy as np
 
 BIN = os.environ.get("MORSIM_BIN", "morsim")
+SRC = os.environ.get("MORSIM_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 
 SCENARIO = """[scenario]
 name = "time-unit"
@@ -87,6 +91,34 @@ class TimeColumns(unittest.TestCase):
                 peak_h = float(rows[0][header.index("peak_time_" + unit)]) * hours
                 self.assertGreater(peak_h, dose_h[0])
                 self.assertLess(peak_h, dose_h[0] + 1.0)
+
+    def test_population_summary_reads_in_the_unit_of_the_study(self):
+        with open(os.path.join(SRC, "configs", "population", "oral-vs-depot.toml")) as f:
+            shipped = f.read()
+        # Two days of it: one injection, two tablets, heroin often enough to reach a median.
+        short = shipped
+        for old, new in ((r'^end = "168 d"', 'end = "2 d"'), (r"^addl = 167\b", "addl = 1"),
+                         (r"^addl = 5\b", "addl = 0"), (r"^uses_per_week = 2\b",
+                                                         "uses_per_week = 20")):
+            short, n = re.subn(old, new, short, flags=re.M)
+            self.assertEqual(n, 1, old)
+        for text, unit, hours in ((shipped, "d", 24.0), (short, "h", 1.0)):
+            with self.subTest(unit=unit), tempfile.TemporaryDirectory() as tmp:
+                cfg, h5 = os.path.join(tmp, "p.toml"), os.path.join(tmp, "p.h5")
+                with open(cfg, "w") as f:
+                    f.write(text)
+                r = subprocess.run([BIN, "population", cfg, "-o", h5, "--subjects", "20"],
+                                   capture_output=True, text=True, timeout=300)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                lines = r.stdout.splitlines()
+                header = next(l for l in lines if "median first" in l)
+                self.assertTrue(lines[lines.index(header) + 1].endswith(f"reward ({unit})"))
+                oral = next(l for l in lines if l.startswith("oral "))
+                with h5py.File(h5, "r") as f:
+                    median_h = f["arms/oral/outcomes"].attrs[
+                        "median_time_to_first_rewarding_use_h"]
+                self.assertFalse(np.isnan(median_h))
+                self.assertAlmostEqual(float(oral.split()[-1]), median_h / hours, delta=0.051)
 
 
 if __name__ == "__main__":
