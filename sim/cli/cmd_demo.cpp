@@ -65,7 +65,7 @@ std::string read_text(const std::string& path) {
 
 // A population demo ([population] table): virtual patients instead of one run per arm.
 int run_population_demo(const population::PopulationSpec& ps, const std::string& command,
-                        const std::string& stem, bool force, bool no_plot) {
+                        const std::string& stem, bool force, bool no_plot, bool quiet) {
   const std::string h5 = stem + ".h5", png = no_plot ? "" : stem + ".png";
   try {
     check_output(h5, force, OutputKind::kResults);
@@ -76,7 +76,7 @@ int run_population_demo(const population::PopulationSpec& ps, const std::string&
   }
   population::PopulationOptions opt;
   opt.output_path = h5;  // its scratch file beside it
-  ProgressLine progress("population", "subject-arms", false);
+  ProgressLine progress("population", "subject-arms", quiet);
   opt.progress = [&](std::uint64_t d, std::uint64_t t) { progress(d, t); };
   const population::PopulationResult r = population::run_population(ps, opt);
   progress.end();
@@ -84,12 +84,12 @@ int run_population_demo(const population::PopulationSpec& ps, const std::string&
   w.force = force;
   w.command = command;
   write_population(h5, ps, r, w);
-  std::cout << population::format_population_summary(ps, r) << "wrote " << h5 << "\n";
+  if (!quiet) std::cout << population::format_population_summary(ps, r) << "wrote " << h5 << "\n";
   if (!png.empty()) {
     plot_population(h5, png, force);
-    std::cout << "wrote " << png << "\n";
+    if (!quiet) std::cout << "wrote " << png << "\n";
   }
-  std::cout << "\n" << population_lesson_paragraph(ps, r) << "\n";
+  if (!quiet) std::cout << "\n" << population_lesson_paragraph(ps, r) << "\n";
   return kSuccess;
 }
 
@@ -118,7 +118,7 @@ int export_demo(const std::string& name, const char* text, const std::string& di
 struct Args {
   std::string name, export_dir;
   std::vector<std::string> set;
-  bool list = false, force = false, no_plot = false;
+  bool list = false, force = false, no_plot = false, quiet = false;
 };
 
 int run_demo(const Args& args) {
@@ -169,7 +169,7 @@ int run_demo(const Args& args) {
     const population::PopulationSpec ps =
         from_file ? population::load_population_file(name)
                   : population::load_population_text(text, display, true);
-    return run_population_demo(ps, command, stem, args.force, args.no_plot);
+    return run_population_demo(ps, command, stem, args.force, args.no_plot, args.quiet);
   }
   const ScenarioSpec spec = from_file
                                 ? load_scenario_file(name, args.set)
@@ -179,6 +179,7 @@ int run_demo(const Args& args) {
   req.figure = args.no_plot ? "" : stem + ".png";
   req.config_path = config_path;
   req.force = args.force;
+  req.quiet = args.quiet;
   req.command_line = command;
   try {
     check_outputs_free(req);
@@ -209,6 +210,8 @@ void add_demo_command(CLI::App& app, int* exit_code) {
                   "Write the demo's config to DIR/NAME.toml for editing, and run nothing");
   cmd->add_flag("-f,--force", args->force, "Replace existing output files");
   cmd->add_flag("--no-plot", args->no_plot, "Skip the figure");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "Print nothing but errors (a run; --list and --export print)");
   cmd->callback(
       [args, exit_code] { *exit_code = guarded("demo", [&] { return run_demo(*args); }); });
 }

@@ -21,9 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-CsvTable time_course(const Trajectory& tr) {
+// Time columns are in the run table's unit (time_unit_for_span), named with it.
+std::string in_unit(double t_h, const TimeUnit& u) { return csv_number(t_h / u.hours); }
+
+CsvTable time_course(const Trajectory& tr, const TimeUnit& u) {
   CsvTable t;
-  t.header.push_back("time_h");
+  t.header.push_back(std::string("time_") + u.name);
   for (const std::string& c : tr.compounds) t.header.push_back("plasma_" + c + "_nM");
   for (const std::string& c : tr.compounds) t.header.push_back("brain_" + c + "_nM");
   for (const std::string& c : tr.compounds) t.header.push_back("occupancy_" + c + "_percent");
@@ -31,7 +34,7 @@ CsvTable time_course(const Trajectory& tr) {
   t.header.push_back("effect_percent");
   const std::size_t nk = tr.n_compounds();
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
-    std::vector<std::string> row{csv_number(tr.t_h[i])};
+    std::vector<std::string> row{in_unit(tr.t_h[i], u)};
     for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(tr.plasma(i, k)));
     for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(tr.brain(i, k)));
     for (std::size_t k = 0; k < nk; ++k) row.push_back(csv_number(100.0 * tr.occ(i, k)));
@@ -42,12 +45,19 @@ CsvTable time_course(const Trajectory& tr) {
   return t;
 }
 
-CsvTable dose_log(const Trajectory& tr) {
+CsvTable dose_log(const Trajectory& tr, const TimeUnit& u) {
   CsvTable t;
-  t.header = {"intended_time_h", "applied_time_h", "formulation", "compound",
-              "route",           "amount_mg",      "status",      "steady_state"};
+  const std::string unit = u.name;
+  t.header = {"intended_time_" + unit,
+              "applied_time_" + unit,
+              "formulation",
+              "compound",
+              "route",
+              "amount_mg",
+              "status",
+              "steady_state"};
   for (const DoseLogEntry& d : tr.doses)
-    t.rows.push_back({csv_number(d.intended_time_h), csv_number(d.applied_time_h), d.formulation,
+    t.rows.push_back({in_unit(d.intended_time_h, u), in_unit(d.applied_time_h, u), d.formulation,
                       d.compound, d.route, csv_number(d.amount_mg), to_string(d.status),
                       d.steady_state ? "1" : "0"});
   return t;
@@ -66,23 +76,31 @@ ScenarioSpec scenario_of(const StoredConfig& c) {
   return load_scenario_text(c.text, "the stored config", EmbeddedLibrary());
 }
 
-CsvTable challenge_table(const ScenarioSpec& spec, const std::vector<Trajectory>& arms) {
+CsvTable challenge_table(const ScenarioSpec& spec, const std::vector<Trajectory>& arms,
+                         const TimeUnit& u) {
   CsvTable t;
+  const std::string unit = u.name;
   t.header = {"arm",
-              "dose_time_h",
+              "dose_time_" + unit,
               "formulation",
               "amount_mg",
               "peak_agonist_occupancy_percent",
-              "peak_time_h",
+              "peak_time_" + unit,
               "antagonist_occupancy_percent",
               "peak_effect_percent",
               "control_peak_effect_percent",
               "blockade_percent"};
+  // The control as the run table takes it (cli/scenario_runner.cpp): the lesson's control
+  // role first, and never compared with itself.
   const Trajectory* control = find_control_arm(spec, arms);
+  if (spec.lesson && !spec.lesson->arm("control").empty())
+    for (const Trajectory& tr : arms)
+      if (tr.arm == spec.lesson->arm("control")) control = &tr;
   for (const Trajectory& tr : arms)
-    for (const ChallengeResult& c : analyse_challenges(spec, tr, control))
-      t.rows.push_back({tr.arm, csv_number(c.dose_time_h), c.formulation, csv_number(c.amount_mg),
-                        csv_number(100.0 * c.peak_agonist_occupancy), csv_number(c.peak_time_h),
+    for (const ChallengeResult& c :
+         analyse_challenges(spec, tr, control == &tr ? nullptr : control))
+      t.rows.push_back({tr.arm, in_unit(c.dose_time_h, u), c.formulation, csv_number(c.amount_mg),
+                        csv_number(100.0 * c.peak_agonist_occupancy), in_unit(c.peak_time_h, u),
                         csv_number(100.0 * c.antagonist_occupancy),
                         csv_number(100.0 * c.peak_effect),
                         csv_number(100.0 * c.control_peak_effect), csv_number(100.0 * c.blockade)});
@@ -160,11 +178,12 @@ void add_export_command(CLI::App& app, int* exit_code) {
       const ScenarioSpec spec = scenario_of(read_stored_config(args->input));
       std::vector<std::pair<std::string, CsvTable>> files;
       if (!args->dir.empty()) {
+        const TimeUnit u = time_unit_for_span(spec.grid.t_end_h - spec.grid.t_start_h);
         for (const Trajectory& tr : arms) {
-          files.emplace_back(tr.arm + ".csv", time_course(tr));
-          files.emplace_back(tr.arm + "-doses.csv", dose_log(tr));
+          files.emplace_back(tr.arm + ".csv", time_course(tr, u));
+          files.emplace_back(tr.arm + "-doses.csv", dose_log(tr, u));
         }
-        files.emplace_back("challenges.csv", challenge_table(spec, arms));
+        files.emplace_back("challenges.csv", challenge_table(spec, arms, u));
       }
       nonmem::DatasetExport nm;
       if (!args->nonmem_dir.empty()) {

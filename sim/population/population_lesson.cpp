@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis/challenges.hpp"
+
 namespace morsim {
 
 namespace {
@@ -21,9 +23,12 @@ std::string num(double v, const char* fmt = "%.1f") {
   return b;
 }
 
-std::string first_reward(const population::ArmOutcomes& o) {
+// In the unit of the summary table's column (time_unit_for_span of the study).
+std::string first_reward(const population::ArmOutcomes& o, const TimeUnit& u) {
   if (std::isnan(o.median_time_to_first_rewarding_use_h)) return "fewer than half ever had one";
-  return "half had had one by day " + num(o.median_time_to_first_rewarding_use_h / 24.0);
+  const std::string t = num(o.median_time_to_first_rewarding_use_h / u.hours);
+  if (std::string(u.name) == "d") return "half had had one by day " + t;
+  return "half had had one within " + t + " " + u.name;
 }
 
 }  // namespace
@@ -31,7 +36,9 @@ std::string first_reward(const population::ArmOutcomes& o) {
 std::string population_lesson_paragraph(const population::PopulationSpec& ps,
                                         const population::PopulationResult& r) {
   if (r.arms.empty()) return "";
-  const double weeks = (ps.scenario.grid.t_end_h - ps.scenario.grid.t_start_h) / 168.0;
+  const double span_h = ps.scenario.grid.t_end_h - ps.scenario.grid.t_start_h;
+  const double weeks = span_h / 168.0;
+  const TimeUnit unit = time_unit_for_span(span_h);
   std::string s = "Lesson: tablets against the depot in real life. " +
                   num(static_cast<double>(ps.subjects), "%.0f") + " virtual patients per arm, " +
                   num(weeks, "%.0f") +
@@ -46,7 +53,7 @@ std::string population_lesson_paragraph(const population::PopulationSpec& ps,
          "); of " + num(o.mean_heroin_uses) + " heroin uses per patient " +
          num(o.mean_rewarding_uses) +
          " reached a rewarding effect (>= " + pct(ps.rewarding_effect) + " of the maximum), and " +
-         first_reward(o) + ". ";
+         first_reward(o, unit) + ". ";
   }
   if (r.arms.size() >= 2) {
     const population::ArmPopulation *best = &r.arms[0], *worst = &r.arms[0];

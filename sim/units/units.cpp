@@ -241,7 +241,8 @@ void check_dimension(const UnitValue& u, std::string_view unit, const ExpectedDi
   if (is_per_body_mass(trim(unit)))  // mass/mass cancels, but a dose per weight is no fraction
     throw UnitError(
         "unit '" + std::string(trim(unit)) + "' is a dose per body weight, not " + e.name() +
-        " (mg/kg is allowed only for a dose amount in an [[arm]] with a weight) " + allowed(e));
+        " (doses per body weight are not read yet: write the amount in mg for the weight meant) " +
+        allowed(e));
   if (u.dim == e.dimension()) return;
   if (trim(unit).empty())
     throw UnitError("a number without a unit " + allowed(e) + "; write e.g. \"1 " +

@@ -93,6 +93,25 @@ class DemoTest(unittest.TestCase):
             self.assertIn("--force", again.stderr)
             self.assertEqual(open(os.path.join(tmp, "demo.h5"), "rb").read(), before)
 
+    def test_quiet_prints_nothing_and_writes_the_same_file(self):
+        """-q leaves out the table and paragraph, not the results: the arms' data are those of
+        a run without -q."""
+        with tempfile.TemporaryDirectory() as tmp:
+            loud = subprocess.run([MORSIM, "demo", "oral-blockade", "--no-plot"], cwd=tmp,
+                                  capture_output=True, text=True, timeout=120)
+            self.assertEqual(loud.returncode, 0, loud.stderr)
+            self.assertIn("agonist dose(s)", loud.stdout)
+            os.rename(os.path.join(tmp, "oral-blockade.h5"), os.path.join(tmp, "loud.h5"))
+            quiet = subprocess.run([MORSIM, "demo", "oral-blockade", "--no-plot", "-q"],
+                                   cwd=tmp, capture_output=True, text=True, timeout=120)
+            self.assertEqual((quiet.returncode, quiet.stdout, quiet.stderr), (0, "", ""))
+            with h5py.File(os.path.join(tmp, "loud.h5"), "r") as a, \
+                    h5py.File(os.path.join(tmp, "oral-blockade.h5"), "r") as b:
+                self.assertEqual(list(a), list(b))
+                for arm in ("control", "naltrexone"):
+                    np.testing.assert_array_equal(a[arm]["occupancy"][()],
+                                                  b[arm]["occupancy"][()])
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

@@ -1,18 +1,22 @@
 """The docs match the program: every `morsim` command line in README.md and docs/*.md names a
 command and options that exist, every repository path they mention exists, the complete
-scenario example and those of sweeps, fits and populations validate, a demo's file records
+scenario example and those of sweeps, fits and populations validate, every other TOML fragment
+validates where its mark puts it (an error example fails as shown), a demo's file records
 its config path as documented, the root attributes listed in docs/output.md are exactly those
-of a written results file, the datasets listed in docs/population.md are exactly those of a
-written population file, and the Python examples of both run.
+of a written results file, the arm, lesson, sweep and population attributes and layout units
+the docs list are those written, the datasets listed in docs/population.md are exactly those of
+a written population file, and the Python examples of both run.
 
 Run by CTest with /usr/bin/python3; needs MORSIM_BIN and MORSIM_SOURCE_DIR."""
 import glob
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import tempfile
+import tomllib
 import unittest
 
 import h5py
@@ -31,6 +35,64 @@ def text_of(path):
 
 def blocks(path, lang):
     return [b for l, b in FENCE.findall(text_of(path)) if l == lang]
+
+
+# A TOML block of the docs is checked as the HTML comment just before it says:
+#   <!-- toml: scenario -->              a whole scenario: `morsim validate` passes
+#   <!-- toml: example -->               a complete example, validated by its own test below
+#   <!-- toml: into PATH[, run SCN] -->  merged into the shipped file PATH (tables key by key)
+#   <!-- toml: file PATH[, run SCN] -->  the whole model file PATH
+#   <!-- toml: error-example -->         a whole file; the next fenced block is its one-line error
+# For a model file, SCN (default configs/demo/oral-blockade.toml) is what validates.
+TOML_MARK = re.compile(r"<!--\s*toml:\s*(.*?)\s*-->\s*\n```toml\n(.*?)^```\n", re.M | re.S)
+DEFAULT_SCENARIO = "configs/demo/oral-blockade.toml"
+
+
+def toml_blocks(path):
+    """(mark, block, the next fenced block after it) of every marked TOML block of `path`."""
+    text = text_of(path)
+    out = []
+    for m in TOML_MARK.finditer(text):
+        after = FENCE.search(text, m.end())
+        out.append((m.group(1), m.group(2), after.group(2) if after else ""))
+    return out
+
+
+def toml_value(v):
+    """`v` (from tomllib) as inline TOML."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
+
+
+def toml_text(doc):
+    """A parsed TOML document written back: top-level tables and arrays of tables, values inline."""
+    out = [f"{json.dumps(k)} = {toml_value(v)}" for k, v in doc.items()
+           if not isinstance(v, dict) and not (isinstance(v, list) and v and
+                                               all(isinstance(x, dict) for x in v))]
+    for k, v in doc.items():
+        if isinstance(v, dict):
+            out.append(f"\n[{json.dumps(k)}]")
+            out += [f"{json.dumps(kk)} = {toml_value(vv)}" for kk, vv in v.items()]
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for item in v:
+                out.append(f"\n[[{json.dumps(k)}]]")
+                out += [f"{json.dumps(kk)} = {toml_value(vv)}" for kk, vv in item.items()]
+    return "\n".join(out) + "\n"
+
+
+def merged(base, piece):
+    """`piece`'s tables merged into `base`, key by key; other values replace."""
+    out = dict(base)
+    for k, v in piece.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def command_lines(path):
@@ -148,6 +210,63 @@ class DocsMatchTheProgram(unittest.TestCase):
             with self.subTest(doc="population.md"):
                 self.validate(os.path.join(tmp, "population.toml"))
 
+    def test_every_toml_fragment_is_marked_and_checked(self):
+        """Each TOML block of the docs validates as its mark says; an error example fails with
+        exit 2 and the message shown after it."""
+        marked = 0
+        for doc in DOCS:
+            found = toml_blocks(doc)
+            self.assertEqual(len(found), len(blocks(doc, "toml")),
+                             f"{os.path.basename(doc)}: a TOML block without <!-- toml: ... -->")
+            for mark, block, after in found:
+                marked += 1
+                with self.subTest(doc=os.path.basename(doc), mark=mark,
+                                  block=block.splitlines()[0]), \
+                        tempfile.TemporaryDirectory() as tmp:
+                    self.check_fragment(tmp, mark, block, after)
+        self.assertGreaterEqual(marked, 11)
+
+    def check_fragment(self, tmp, mark, block, after):
+        m = re.fullmatch(r"(into|file) ([\w./-]+)(?:, run ([\w./-]+))?", mark)
+        if mark in ("scenario", "error-example"):
+            # The file name of an error example is the one its message shows.
+            name = after.split(":")[0] if mark == "error-example" else "example.toml"
+            path = os.path.join(tmp, name)
+            with open(path, "w") as f:
+                f.write(block)
+            r = subprocess.run([BIN, "validate", name], capture_output=True, text=True,
+                               cwd=tmp, timeout=60)
+            if mark == "scenario":
+                self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            else:
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertEqual(r.stderr.strip(), "morsim validate: " + after.strip())
+            return
+        if mark == "example":
+            first = block.splitlines()[0]
+            self.assertIn(first, ("[scenario]", "[sweep]", "[fit]", "[population]"))
+            return
+        self.assertTrue(m, f"unknown mark '{mark}'")
+        how, target, scenario = m.group(1), m.group(2), m.group(3)
+        shutil.copytree(os.path.join(SRC, "models"), os.path.join(tmp, "models"))
+        if how == "file":
+            text = block
+        else:
+            with open(os.path.join(SRC, target), "rb") as f:
+                base = tomllib.load(f)
+            text = toml_text(merged(base, tomllib.loads(block)))
+        if not target.startswith("models/"):
+            scenario = target
+        elif scenario is None:
+            scenario = DEFAULT_SCENARIO
+        for path in {target, scenario}:
+            os.makedirs(os.path.dirname(os.path.join(tmp, path)), exist_ok=True)
+        if target != scenario:
+            shutil.copy(os.path.join(SRC, scenario), os.path.join(tmp, scenario))
+        with open(os.path.join(tmp, target), "w") as f:
+            f.write(text)
+        self.validate(os.path.join(tmp, scenario))
+
     def test_a_demo_file_records_where_its_config_is_and_the_command(self):
         """docs/output.md: config_path of a built-in demo is its path in the repository."""
         with tempfile.TemporaryDirectory() as tmp:
@@ -237,6 +356,83 @@ class DocsMatchTheProgram(unittest.TestCase):
                            capture_output=True, text=True, cwd=tmp, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
         return os.path.join(tmp, "pop.h5")
+
+    def test_documented_attributes_are_those_written(self):
+        """The attributes docs/output.md, docs/sweeps.md and docs/population.md list are those
+        of a written results (with a lesson), sweep and population file, and the units of the
+        layouts are the files' `units`."""
+        output = text_of(os.path.join(SRC, "docs", "output.md"))
+        sweeps = text_of(os.path.join(SRC, "docs", "sweeps.md"))
+        population = text_of(os.path.join(SRC, "docs", "population.md"))
+
+        def names_in(text, start, end):
+            """Backticked identifiers between `start` and the next `end` (no numbers)."""
+            i = text.index(start)
+            part = text[i:text.index(end, i)]
+            return {n for n in re.findall(r"`(\w+)`", part) if not n.isdigit()}
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(SRC, "configs", "demo", "depot-blockade.toml")
+            sweep = os.path.join(SRC, "configs", "sweeps", "surmountability.toml")
+            for args in (["run", cfg, "-o", "r.h5"], ["sweep", sweep, "-o", "s.h5"]):
+                r = subprocess.run([BIN, *args, "-q"], capture_output=True, text=True, cwd=tmp,
+                                   timeout=300)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            with h5py.File(os.path.join(tmp, "r.h5"), "r") as f:
+                arm_attrs = names_in(output, "Arm group attributes:", "\n\n")
+                self.assertEqual(len(arm_attrs), 8)
+                layout = FENCE.search(output, output.index("## Layout")).group(2)
+                units = dict(re.findall(r'^/<arm>/([\w/]+)\s.*?units "([^"]*)"', layout, re.M))
+                self.assertEqual(len(units), 9)
+                for arm in ("control", "naltrexone"):
+                    with self.subTest(arm=arm):
+                        self.assertEqual(set(f[arm].attrs), arm_attrs)
+                        for name, unit in units.items():
+                            self.assertEqual(f[arm][name].attrs["units"], unit, name)
+                        self.assertEqual(f[arm]["time"].attrs["axis"], "T")
+                        self.assertEqual(f[arm]["effect"].attrs["modelled"], 1)
+                datasets = []
+                f.visititems(lambda n, o: datasets.append(o) if isinstance(o, h5py.Dataset)
+                             else None)
+                for d in datasets:  # "Every dataset has `units` and `long_name` attributes"
+                    self.assertLessEqual({"units", "long_name"}, set(d.attrs), d.name)
+                lesson = re.search(r"^/lesson\s+attributes (.*)$", output, re.M).group(1)
+                documented = {w.strip().split()[0] for w in re.sub(r"\([^)]*\)", "",
+                                                                   lesson).split(",")}
+                self.assertEqual(set(f["lesson"].attrs), documented)
+                self.assertEqual(set(f["lesson/roles"].attrs), {"control", "treated"})
+            with h5py.File(os.path.join(tmp, "s.h5"), "r") as f:
+                self.assertEqual(set(f.attrs), names_in(sweeps, "Root attributes:", "\nDatasets"))
+                table = sweeps[sweeps.index("## Output file"):sweeps.index("Root attributes:")]
+                checked = 0
+                for row in table.splitlines():
+                    m = re.match(r"\| (`/sweep/.*?) \|.*attribute `(\w+)`", row)
+                    for path in re.findall(r"`/(sweep/\w+)`", m.group(1)) if m else []:
+                        checked += 1
+                        with self.subTest(dataset=path):
+                            self.assertIn(m.group(2), f[path].attrs)
+                self.assertEqual(checked, 4)
+        with tempfile.TemporaryDirectory() as tmp:
+            with h5py.File(self.population_file(tmp), "r") as f:
+                layout = FENCE.search(population, population.index("## The file")).group(2)
+                root = layout[:layout.index("\n/subjects")].split("attrs:", 1)[1]
+                documented = {w.split("=")[0].strip() for w in
+                              re.sub(r"\([^)]*\)", "", root).replace("\n", " ").split(",")}
+                self.assertEqual(set(f.attrs), documented)
+                outcomes = names_in(population, "Per arm (attributes of", "(median")
+                self.assertEqual(len(outcomes), 7)
+                for arm in ("oral", "depot"):
+                    self.assertEqual(set(f[f"arms/{arm}/outcomes"].attrs), outcomes)
+                    self.assertLessEqual({"flag_values", "flag_meanings"},
+                                         set(f[f"arms/{arm}/doses/status"].attrs))
+                self.assertIn("parameter_units", f["subjects/parameters"].attrs)
+                # Layout lines whose unit follows the shape: h, kg, mg.
+                with_unit = re.findall(r"^(/\S+)\s+\([A-Z, ]+\)\s+(h|kg|mg)\b", layout, re.M)
+                self.assertEqual(len(with_unit), 5)
+                for path, unit in with_unit:
+                    for arm in ("oral", "depot"):
+                        with self.subTest(dataset=path, arm=arm):
+                            self.assertEqual(f[path.replace("<arm>", arm)].attrs["units"], unit)
 
     def test_population_layout_is_that_of_a_population_file(self):
         text = text_of(os.path.join(SRC, "docs", "population.md"))

@@ -46,7 +46,8 @@ class ExportCsv(unittest.TestCase):
             g = f["naltrexone"]
             compounds = [c.decode() if isinstance(c, bytes) else c for c in g["compound"][()]]
             k = compounds.index("naltrexone")
-            np.testing.assert_allclose(data[:, header.index("time_h")], g["time"][()],
+            # A 10-day run: times in days (hours in the HDF5 file).
+            np.testing.assert_allclose(24.0 * data[:, header.index("time_d")], g["time"][()],
                                        rtol=1e-9)
             np.testing.assert_allclose(data[:, header.index("plasma_naltrexone_nM")],
                                        g["plasma"][:, k], rtol=1e-9, atol=1e-300)
@@ -66,6 +67,12 @@ class ExportCsv(unittest.TestCase):
         self.assertEqual(len(heroin), 3)  # three 25 mg challenges
         block = [float(r[header.index("blockade_percent")]) for r in heroin]
         self.assertTrue(all(0 < b < 100 for b in block), block)
+        # As in the run table, the control arm is not compared with itself: no blockade.
+        control = [r for r in rows if r[0] == "control"]
+        self.assertEqual(len(control), 3)
+        for r in control:
+            self.assertEqual(r[header.index("blockade_percent")], "")
+            self.assertEqual(r[header.index("control_peak_effect_percent")], "")
 
     def test_existing_files_are_protected(self):
         r = subprocess.run([BIN, "export", self.h5, "--csv", self.dir], capture_output=True,

@@ -35,8 +35,8 @@ val strings(const std::vector<std::string>& v) {
   return a;
 }
 
-// The same columns and number format as `morsim export --csv` (cli/cmd_export.cpp), with the
-// arm as first column so that one file holds every arm.
+// The columns and number format of `morsim export --csv` (cli/cmd_export.cpp), with the arm as
+// first column so that one file holds every arm; time stays in hours here.
 void append_csv(std::string& out, const Trajectory& tr, bool header) {
   const std::size_t nk = tr.n_compounds();
   if (header) {
