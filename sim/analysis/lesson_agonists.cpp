@@ -81,8 +81,8 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
       out.push_back(r);
       continue;
     }
-    // An arm the scenario does not describe: the last sample at or before the challenge: what the
-    // arm holds when heroin arrives.
+    // An arm the scenario does not describe: what it holds at the last sample at or before
+    // the challenge.
     std::size_t i0 = 0;
     for (std::size_t i = 0; i < tr.n_times(); ++i)
       if (tr.t_h[i] <= r.challenge_time_h) i0 = i;
