@@ -6,6 +6,8 @@
 #include <set>
 
 #include "analysis/challenges.hpp"
+#include "analysis/dense_peak.hpp"
+#include "solver/arm_simulator.hpp"
 
 namespace morsim {
 namespace {
@@ -22,6 +24,36 @@ std::set<std::string> formed_from(const ScenarioSpec& spec, const std::string& c
       for (const MetaboliteLink& m : c->metabolites) todo.push_back(m.metabolite);
   }
   return out;
+}
+
+const Arm* scenario_arm(const ScenarioSpec& spec, const std::string& name) {
+  for (const Arm& a : spec.arms)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+// What the arm holds when the challenge comes, and the challenge's peaks after it, on the
+// solver's dense output, so that none of them depends on the output grid.
+void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const std::set<std::string>& own,
+                     ChallengeOnTop& r) {
+  ArmSimulator sim(spec);
+  const Trajectory at = sim.simulate(arm, {r.challenge_time_h});
+  for (std::size_t k = 0; k < at.n_compounds(); ++k)
+    if (at.binds_receptor[k] && !own.count(at.compounds[k]))
+      r.maintenance_occupancy += at.occ(0, k);
+  r.effect_before = at.effect[0];
+  const SampleObservable own_occupancy = [&own](const Trajectory& t, std::size_t i) {
+    double occ = 0.0;
+    for (std::size_t k = 0; k < t.n_compounds(); ++k)
+      if (own.count(t.compounds[k])) occ += t.occ(i, k);
+    return occ;
+  };
+  const SampleObservable effect = [](const Trajectory& t, std::size_t i) { return t.effect[i]; };
+  const double t_end = std::max(spec.grid.t_end_h, r.challenge_time_h);
+  const auto found = locate_peaks(sim, arm, {{r.challenge_time_h, t_end}}, {own_occupancy, effect});
+  r.challenge_peak_occupancy = std::max(found[0][0].value, 0.0);
+  r.challenge_peak_time_h = found[0][0].t_h;
+  r.peak_effect = std::max(found[0][1].value, r.effect_before);
 }
 
 }  // namespace
@@ -44,7 +76,13 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
     for (const DoseLogEntry& d : tr.doses)
       if (!own.count(d.compound) && r.maintenance.find(d.compound) == std::string::npos)
         r.maintenance += (r.maintenance.empty() ? "" : ", ") + d.compound;
-    // The last sample at or before the challenge: what the arm holds when heroin arrives.
+    if (const Arm* arm = scenario_arm(spec, tr.arm)) {
+      on_dense_output(spec, *arm, own, r);
+      out.push_back(r);
+      continue;
+    }
+    // An arm the scenario does not describe: what it holds at the last sample at or before
+    // the challenge.
     std::size_t i0 = 0;
     for (std::size_t i = 0; i < tr.n_times(); ++i)
       if (tr.t_h[i] <= r.challenge_time_h) i0 = i;
@@ -56,7 +94,8 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
       double occ = 0.0;
       for (std::size_t k = 0; k < tr.n_compounds(); ++k)
         if (own.count(tr.compounds[k])) occ += tr.occ(i, k);
-      r.challenge_peak_occupancy = std::max(r.challenge_peak_occupancy, occ);
+      if (occ > r.challenge_peak_occupancy)
+        r.challenge_peak_occupancy = occ, r.challenge_peak_time_h = tr.t_h[i];
       r.peak_effect = std::max(r.peak_effect, tr.effect[i]);
     }
     out.push_back(r);

@@ -12,6 +12,7 @@
 #include "config/load_scenario.hpp"
 #include "config/settable_params.hpp"
 #include "fit/fit_spec.hpp"
+#include "lessons/describe_lesson.hpp"
 #include "population/population_spec.hpp"
 #include "solver/compiled_model.hpp"
 #include "sweep/sweep_spec.hpp"
@@ -148,6 +149,7 @@ void add_show_command(CLI::App& app, int* exit_code) {
       for (std::size_t i = 0; i < model.size(); ++i)
         std::cout << "  x[" << i << "] " << model.state_names()[i] << " (" << model.state_units()[i]
                   << ")\n";
+      std::cout << describe_lesson(spec);
       return kSuccess;
     });
   });

@@ -14,14 +14,6 @@ namespace {
 using lesson_text::fmt;
 using lesson_text::pct;
 
-double peak_minutes(const Trajectory& tr, double t0) {
-  double best = -1.0, when = t0;
-  for (std::size_t i = 0; i < tr.n_times(); ++i)
-    if (tr.t_h[i] >= t0 && tr.agonist_occupancy(i) > best)
-      best = tr.agonist_occupancy(i), when = tr.t_h[i];
-  return 60.0 * (when - t0);
-}
-
 std::string koff_half_life(const ScenarioSpec& spec, const std::string& name) {
   const Compound* c = spec.find_compound(name);
   if (!c || c->binding.koff_per_h <= 0) return "-";
@@ -60,10 +52,10 @@ LessonOutput analyse_binding_mode(const ScenarioSpec& spec, const LessonSpec& le
     if (k.maintenance.empty()) {
       said += "With " + k.challenge + " alone its active products peak, with kinetic binding, at " +
               pct(k.challenge_peak_occupancy) + " of the receptors " +
-              fmt("%.0f min", peak_minutes(k_arms[j], k.challenge_time_h)) +
+              fmt("%.0f min", 60.0 * (k.challenge_peak_time_h - k.challenge_time_h)) +
               " after the dose (effect " + pct(k.peak_effect) + "); at equilibrium, " +
               pct(e.challenge_peak_occupancy) + " at " +
-              fmt("%.0f min", peak_minutes(out.extra_arms[j], e.challenge_time_h)) + " (effect " +
+              fmt("%.0f min", 60.0 * (e.challenge_peak_time_h - e.challenge_time_h)) + " (effect " +
               pct(e.peak_effect) + ").";
     } else {
       said += "On " + k.maintenance + ", at the trough it holds " + pct(k.maintenance_occupancy) +

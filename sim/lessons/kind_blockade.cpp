@@ -4,24 +4,21 @@
 
 #include "analysis/challenges.hpp"
 #include "lessons/kinds.hpp"
+#include "solver/arm_simulator.hpp"
 
 namespace morsim::lessons {
 namespace {
 
 using lesson_text::pct;
 
-// Last sample time at which the antagonist occupancy is >= level; NaN if never.
-double last_time_above(const Trajectory& tr, double level) {
-  double last = std::nan("");
-  for (std::size_t i = 0; i < tr.n_times(); ++i)
-    if (tr.antagonist_occupancy(i) >= level) last = tr.t_h[i];
-  return last;
-}
-
 // One phrase for both levels, so a block that outlasts the run is said once.
-std::string hold_phrase(const ScenarioSpec& spec, const Trajectory& tr, double high, double low) {
-  const double t_end = tr.t_h.back();
-  const double th = last_time_above(tr, high), tl = last_time_above(tr, low);
+// The hold times are on the solver's dense output, not on the output grid.
+std::string hold_phrase(const ScenarioSpec& spec, const Arm& arm, double high, double low) {
+  const double t0 = spec.grid.t_start_h, t_end = spec.grid.t_end_h;
+  ArmSimulator sim(spec);
+  const SampleObservable antagonist = antagonist_occupancy;
+  const double th = last_time_at_least(sim, arm, antagonist, t0, t_end, high);
+  const double tl = last_time_at_least(sim, arm, antagonist, t0, t_end, low);
   const std::string end = "to the end of the run (" + time_of(spec, t_end) + ")";
   auto until = [&](double t) { return t >= t_end ? end : "until " + time_of(spec, t); };
   if (std::isnan(th))
@@ -46,8 +43,8 @@ LessonOutput analyse_blockade(const ScenarioSpec& spec, const LessonSpec& lesson
   const double high = lesson.number("high", 0.9), low = lesson.number("low", 0.5);
   v["high"] = pct(high);
   v["low"] = pct(low);
-  v["hold"] = hold_phrase(spec, treated, high, low);
-  v["end_time"] = time_of(spec, treated.t_h.back());
+  v["hold"] = hold_phrase(spec, scenario_arm(spec, treated.arm), high, low);
+  v["end_time"] = time_of(spec, spec.grid.t_end_h);
   if (!crow.empty()) {
     v["dose"] = mg(crow.front().amount_mg);
     v["control_peak"] = pct(crow.front().peak_agonist_occupancy);

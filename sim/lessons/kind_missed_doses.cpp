@@ -5,6 +5,7 @@
 
 #include "analysis/challenges.hpp"
 #include "lessons/kinds.hpp"
+#include "solver/arm_simulator.hpp"
 
 namespace morsim::lessons {
 namespace {
@@ -15,13 +16,6 @@ using lesson_text::pct;
 bool is_antagonist(const ScenarioSpec& spec, const std::string& compound) {
   const Compound* c = spec.find_compound(compound);
   return c && c->binds_receptor && !c->is_agonist();
-}
-
-std::size_t nearest_sample(const Trajectory& tr, double t_h) {
-  std::size_t best = 0;
-  for (std::size_t i = 0; i < tr.n_times(); ++i)
-    if (std::abs(tr.t_h[i] - t_h) < std::abs(tr.t_h[best] - t_h)) best = i;
-  return best;
 }
 
 }  // namespace
@@ -46,17 +40,28 @@ LessonOutput analyse_missed_doses(const ScenarioSpec& spec, const LessonSpec& le
   std::vector<std::string> split_names;
   const auto c = lesson.compounds.find("compounds");
   if (c != lesson.compounds.end()) split_names = c->second;
+  // The occupancies after the last dose on the solver's dense output, not the output grid.
+  std::vector<double> hours, times;
+  for (double h : lesson.list("hours_after_last_dose", {2.0, 24.0, 48.0}))
+    if (const double t = last_dose + h; !std::isnan(t) && t <= spec.grid.t_end_h)
+      hours.push_back(h), times.push_back(t);
+  std::vector<double> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  ArmSimulator sim(spec);
+  const Trajectory at =
+      sorted.empty() ? Trajectory{} : sim.simulate(scenario_arm(spec, treated.arm), sorted);
   std::vector<std::string> after;
-  for (double h : lesson.list("hours_after_last_dose", {2.0, 24.0, 48.0})) {
-    const double t = last_dose + h;
-    if (std::isnan(t) || t > treated.t_h.back()) continue;
-    const std::size_t i = nearest_sample(treated, t);
-    std::string s = pct(treated.antagonist_occupancy(i)) +
-                    (after.empty() ? " of the receptors " : " ") + fmt("%.0f h", h) + " after it";
+  for (std::size_t n = 0; n < hours.size(); ++n) {
+    const double h = hours[n];
+    const std::size_t i = static_cast<std::size_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), times[n]) - sorted.begin());
+    std::string s = pct(at.antagonist_occupancy(i)) + (after.empty() ? " of the receptors " : " ") +
+                    fmt("%.0f h", h) + " after it";
     std::vector<std::string> split;
     for (const std::string& name : split_names)
-      for (std::size_t k = 0; k < treated.n_compounds(); ++k)
-        if (treated.compounds[k] == name) split.push_back(name + " " + pct(treated.occ(i, k)));
+      for (std::size_t k = 0; k < at.n_compounds(); ++k)
+        if (at.compounds[k] == name) split.push_back(name + " " + pct(at.occ(i, k)));
     std::string parts;
     for (const std::string& p : split) parts += (parts.empty() ? "" : ", ") + p;
     if (!parts.empty()) s += " (" + parts + ")";
