@@ -67,6 +67,7 @@ class Loader {
     spec.arms = config::parse_arms(ctx_, root_, spec, arms_required_);
     spec.lesson = config::parse_lesson(ctx_, root_, spec);
     spec.sources = ctx_.sources;
+    spec.model_origins = origins_;
     spec.config_text = resolved_text(cli_overrides);
     validate(spec, arms_required_);
     return spec;
@@ -161,6 +162,7 @@ class Loader {
     const std::optional<ModelFile> file = lib_->find(folder + "/" + name + ".toml");
     if (!file) return nullptr;
     docs_.push_back(parse_toml(file->text, file->display_path));
+    origins_.push_back({folder == "receptor" ? "receptor" : name, file->display_path});
     return &docs_.back();
   }
 
@@ -175,6 +177,7 @@ class Loader {
            "unknown compound '" + name + "'" + config::did_you_mean(name, names) +
                " (known: " + config::join(names) + ")");
     }
+    if (inline_compounds_.count(name)) origins_.push_back({name, display_});
     check_file_name(*t, name, "compound");
     compounds_[name] = t;
     compound_order_.push_back(name);
@@ -198,6 +201,7 @@ class Loader {
            "unknown formulation '" + name + "'" + config::did_you_mean(name, names) +
                " (known: " + config::join(names) + ")");
     }
+    if (inline_formulations_.count(name)) origins_.push_back({name, display_});
     check_file_name(*t, name, "formulation");
     formulations_[name] = t;
     formulation_order_.push_back(name);
@@ -313,6 +317,7 @@ class Loader {
   std::vector<std::string> compound_order_, formulation_order_;
   std::map<std::string, std::vector<const toml::node*>> links_;
   toml::table* receptor_doc_ = nullptr;
+  std::vector<ModelOrigin> origins_;
   bool receptor_loaded_ = false;
 };
 
