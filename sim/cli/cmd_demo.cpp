@@ -168,7 +168,7 @@ int run_demo(const Args& args) {
     }
     const population::PopulationSpec ps =
         from_file ? population::load_population_file(name)
-                  : population::load_population_text(text, display, true);
+                  : population::load_population_text(text, display, EmbeddedLibrary());
     return run_population_demo(ps, command, stem, args.force, args.no_plot, args.quiet);
   }
   const ScenarioSpec spec = from_file

@@ -144,6 +144,11 @@ void add_show_command(CLI::App& app, int* exit_code) {
         return kSuccess;
       }
       std::cout << describe_model(spec);
+      // Not part of describe_model(): that text is hashed into checkpoints, and a file's
+      // path changes with the folder morsim runs in.
+      std::cout << "\nModel files\n";
+      for (const ModelOrigin& o : spec.model_origins)
+        std::cout << "  " << o.name << ": " << o.file << "\n";
       const CompiledModel model(spec);
       std::cout << "\nState vector (" << model.size() << " states):\n";
       for (std::size_t i = 0; i < model.size(); ++i)

@@ -2,6 +2,7 @@
 // every table, check cross-references with file:line, then validate() as a safety net.
 #include "config/load_scenario.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -28,15 +29,10 @@ toml::table parse_toml(const std::string& text, const std::string& display) {
   }
 }
 
-const std::string* string_at(const toml::table& t, std::string_view key) {
-  const toml::node* n = t.get(key);
-  return n && n->is_string() ? &n->as_string()->get() : nullptr;
-}
-
 class Loader {
  public:
   Loader(const ModelLibrary& lib, const std::string& display, bool arms_required = true)
-      : lib_(lib), display_(display), arms_required_(arms_required) {}
+      : lib_(&lib), display_(display), arms_required_(arms_required) {}
 
   ScenarioSpec load(const std::string& text, const std::vector<std::string>& cli_overrides) {
     root_ = parse_toml(text, display_);
@@ -71,6 +67,7 @@ class Loader {
     spec.arms = config::parse_arms(ctx_, root_, spec, arms_required_);
     spec.lesson = config::parse_lesson(ctx_, root_, spec);
     spec.sources = ctx_.sources;
+    spec.model_origins = origins_;
     spec.config_text = resolved_text(cli_overrides);
     validate(spec, arms_required_);
     return spec;
@@ -86,7 +83,23 @@ class Loader {
         "scenario.name");
     if (const toml::node* d = s->get("description"))
       spec.description = config::read_string(ctx_, *d, "scenario.description");
-    if (const toml::node* m = s->get("models")) config::read_string(ctx_, *m, "scenario.models");
+    if (const toml::node* m = s->get("models")) select_model_set(*m);
+  }
+
+  // `models = "fda2022"`: the library's subfolder of that name. A path was resolved by the
+  // caller, who chose lib_ by it.
+  void select_model_set(const toml::node& m) {
+    const std::string name = config::read_string(ctx_, m, "scenario.models");
+    if (!is_model_set_name(name)) return;
+    const std::vector<std::string> sets = lib_->model_sets();
+    if (std::find(sets.begin(), sets.end(), name) == sets.end())
+      fail(ctx_, m, "scenario.models",
+           "no model set '" + name + "' in " + lib_->description() +
+               config::did_you_mean(name, sets) +
+               " (allowed: " + (sets.empty() ? std::string("no sets there") : config::join(sets)) +
+               "; or a folder path relative to the config, with a '/', e.g. \"../models\")");
+    set_.emplace(*lib_, name);
+    lib_ = &*set_;
   }
 
   void register_inline(const char* kind, std::map<std::string, toml::table*>& out) {
@@ -110,9 +123,9 @@ class Loader {
         const std::string key = "scenario.use[" + std::to_string(i) + "]";
         const toml::node& n = *use->get(i);
         const std::string name = config::read_string(ctx_, n, key);
-        if (inline_compounds_.count(name) || lib_.find("compounds/" + name + ".toml"))
+        if (inline_compounds_.count(name) || lib_->find("compounds/" + name + ".toml"))
           add_compound(name, n, key);
-        else if (inline_formulations_.count(name) || lib_.find("formulations/" + name + ".toml"))
+        else if (inline_formulations_.count(name) || lib_->find("formulations/" + name + ".toml"))
           add_formulation(name, n, key);
         else
           fail(ctx_, n, key,
@@ -146,9 +159,10 @@ class Loader {
   }
 
   toml::table* from_library(const std::string& folder, const std::string& name) {
-    const std::optional<ModelFile> file = lib_.find(folder + "/" + name + ".toml");
+    const std::optional<ModelFile> file = lib_->find(folder + "/" + name + ".toml");
     if (!file) return nullptr;
     docs_.push_back(parse_toml(file->text, file->display_path));
+    origins_.push_back({folder == "receptor" ? "receptor" : name, file->display_path});
     return &docs_.back();
   }
 
@@ -157,12 +171,13 @@ class Loader {
     toml::table* t =
         inline_compounds_.count(name) ? inline_compounds_[name] : from_library("compounds", name);
     if (!t) {
-      std::vector<std::string> names = lib_.names("compounds");
+      std::vector<std::string> names = lib_->names("compounds");
       for (const auto& [n, tab] : inline_compounds_) names.push_back(n);
       fail(ctx_, ref, key,
            "unknown compound '" + name + "'" + config::did_you_mean(name, names) +
                " (known: " + config::join(names) + ")");
     }
+    if (inline_compounds_.count(name)) origins_.push_back({name, display_});
     check_file_name(*t, name, "compound");
     compounds_[name] = t;
     compound_order_.push_back(name);
@@ -180,12 +195,13 @@ class Loader {
     toml::table* t = inline_formulations_.count(name) ? inline_formulations_[name]
                                                       : from_library("formulations", name);
     if (!t) {
-      std::vector<std::string> names = lib_.names("formulations");
+      std::vector<std::string> names = lib_->names("formulations");
       for (const auto& [n, tab] : inline_formulations_) names.push_back(n);
       fail(ctx_, ref, key,
            "unknown formulation '" + name + "'" + config::did_you_mean(name, names) +
                " (known: " + config::join(names) + ")");
     }
+    if (inline_formulations_.count(name)) origins_.push_back({name, display_});
     check_file_name(*t, name, "formulation");
     formulations_[name] = t;
     formulation_order_.push_back(name);
@@ -221,8 +237,8 @@ class Loader {
         if (!receptor_doc_ && m)
           fail(ctx_, *m, "receptor.model",
                "no receptor model '" + model + "'" +
-                   config::did_you_mean(model, lib_.names("receptor")) +
-                   " (allowed: " + config::join(lib_.names("receptor")) + ", none)");
+                   config::did_you_mean(model, lib_->names("receptor")) +
+                   " (allowed: " + config::join(lib_->names("receptor")) + ", none)");
       }
     }
     return r;
@@ -274,22 +290,23 @@ class Loader {
     rec.insert_or_assign("model", "none");
     out.insert_or_assign("receptor", std::move(rec));
     std::ostringstream os;
-    os << "# Resolved by morsim from " << display_ << " with " << lib_.description() << "\n";
+    os << "# Resolved by morsim from " << display_ << " with " << lib_->description() << "\n";
     for (const std::string& o : cli_overrides) os << "# command-line override: " << o << "\n";
     os << out << "\n";
     return os.str();
   }
 
   std::vector<std::string> all_names() const {
-    std::vector<std::string> n = lib_.names("compounds");
-    for (const std::string& f : lib_.names("formulations")) n.push_back(f);
+    std::vector<std::string> n = lib_->names("compounds");
+    for (const std::string& f : lib_->names("formulations")) n.push_back(f);
     for (const auto& [k, v] : inline_compounds_) n.push_back(k);
     for (const auto& [k, v] : inline_formulations_) n.push_back(k);
     return n;
   }
-  std::string where_models() const { return lib_.description() + " or the config"; }
+  std::string where_models() const { return lib_->description() + " or the config"; }
 
-  const ModelLibrary& lib_;
+  const ModelLibrary* lib_;             // the library, or its model set in set_
+  std::optional<ModelSetLibrary> set_;  // [scenario] models = "<set>"
   std::string display_;
   bool arms_required_ = true;
   Context ctx_;
@@ -300,6 +317,7 @@ class Loader {
   std::vector<std::string> compound_order_, formulation_order_;
   std::map<std::string, std::vector<const toml::node*>> links_;
   toml::table* receptor_doc_ = nullptr;
+  std::vector<ModelOrigin> origins_;
   bool receptor_loaded_ = false;
 };
 
@@ -329,21 +347,9 @@ ScenarioSpec load_scenario_file(const std::string& path,
 
 ScenarioSpec load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
                                 ArmsRequired arms) {
-  const bool required = arms == ArmsRequired::kYes;
   const std::string text = read_file(path);
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  const toml::table root = parse_toml(text, path);
-  std::optional<std::filesystem::path> models;
-  if (const toml::table* s = root.get_as<toml::table>("scenario"))
-    if (const std::string* m = string_at(*s, "models")) {
-      models = dir / *m;
-      if (!std::filesystem::is_directory(*models))
-        throw ConfigError(path, static_cast<int>(s->get("models")->source().begin.line),
-                          "scenario.models", "no folder '" + models->string() + "'");
-    }
-  if (!models) models = find_models_dir(dir.empty() ? std::filesystem::path(".") : dir);
-  if (models) return Loader(DirectoryLibrary(*models), path, required).load(text, overrides);
-  return Loader(EmbeddedLibrary(), path, required).load(text, overrides);
+  const std::unique_ptr<ModelLibrary> library = model_library_for(path, text);
+  return Loader(*library, path, arms == ArmsRequired::kYes).load(text, overrides);
 }
 
 }  // namespace morsim

@@ -28,6 +28,22 @@ class ModelLibrary {
   // File stems in a folder ("compounds"), for "did you mean" suggestions.
   virtual std::vector<std::string> names(const std::string& folder) const = 0;
   virtual std::string description() const = 0;  // "models/ at /path" or "built-in models"
+  // Subfolders holding their own compounds/, formulations/ or receptor/ ("fda2022"): model
+  // sets a config selects with `[scenario] models = "fda2022"`.
+  virtual std::vector<std::string> model_sets() const { return {}; }
+};
+
+// The model set `name` of `base`: the files below `base`'s subfolder `name`.
+class ModelSetLibrary : public ModelLibrary {
+ public:
+  ModelSetLibrary(const ModelLibrary& base, std::string name);
+  std::optional<ModelFile> find(const std::string& relative) const override;
+  std::vector<std::string> names(const std::string& folder) const override;
+  std::string description() const override;
+
+ private:
+  const ModelLibrary& base_;
+  std::string name_;
 };
 
 // Model files in a folder on disk.
@@ -37,6 +53,7 @@ class DirectoryLibrary : public ModelLibrary {
   std::optional<ModelFile> find(const std::string& relative) const override;
   std::vector<std::string> names(const std::string& folder) const override;
   std::string description() const override;
+  std::vector<std::string> model_sets() const override;
 
  private:
   std::filesystem::path dir_;
@@ -48,13 +65,24 @@ class EmbeddedLibrary : public ModelLibrary {
   std::optional<ModelFile> find(const std::string& relative) const override;
   std::vector<std::string> names(const std::string& folder) const override;
   std::string description() const override;
+  std::vector<std::string> model_sets() const override;
 };
 
 // The nearest folder named `models` holding `compounds/`, searching upward from `start_dir`.
 std::optional<std::filesystem::path> find_models_dir(const std::filesystem::path& start_dir);
 
-// Loads a config file. Models come from `[scenario] models = "<dir>"` (relative to the
-// config) if given, else the nearest models/ folder upward, else the built-in models.
+// The one model search of every config file (scenario, sweep, population, fit): the folder of
+// `[scenario] models` when it is a path ("../models", with a '/'), relative to the config; else
+// the nearest models/ upward from the config; else the built-in models. A model set
+// (`models = "fda2022"`, a name without '/') is taken from that library by the loader.
+// `text` is the config's text; a path that is not a folder throws ConfigError with its line.
+std::unique_ptr<ModelLibrary> model_library_for(const std::string& config_path,
+                                                const std::string& text);
+
+// `[scenario] models` as a model set's name: no '/' and not "." or "..".
+bool is_model_set_name(const std::string& models);
+
+// Loads a config file, with the models of model_library_for().
 // `overrides` are "path=value" strings, e.g. "naltrexone.ke0=1.5 /h"; they win over the
 // config's [overrides] table.
 ScenarioSpec load_scenario_file(const std::string& path,
@@ -66,7 +94,9 @@ enum class ArmsRequired { kYes, kNo };
 ScenarioSpec load_scenario_file(const std::string& path, const std::vector<std::string>& overrides,
                                 ArmsRequired arms);
 
-// Loads config text (e.g. an embedded demo); `display_name` is used in error messages.
+// Loads config text (e.g. an embedded demo); `display_name` is used in error messages. A model
+// set named by `[scenario] models` is taken from `library`; a models path is ignored (the
+// caller chose `library` by it).
 ScenarioSpec load_scenario_text(const std::string& text, const std::string& display_name,
                                 const ModelLibrary& library,
                                 const std::vector<std::string>& overrides = {});

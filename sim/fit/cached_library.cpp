@@ -47,37 +47,20 @@ ScenarioSource read_scenario_source(
     text << in.rdbuf();
     src.text = text.str();
   }
-  toml::table root;
   config::check_toml_shape(src.text, path);
   try {
-    root = toml::parse(src.text, path);
+    (void)toml::parse(src.text, path);
   } catch (const toml::parse_error& e) {
     throw ConfigError(path, static_cast<int>(e.source().begin.line), "(syntax)",
                       "not valid TOML: " + std::string(e.description()) + " (column " +
                           std::to_string(e.source().begin.column) + ")");
   }
-  const fs::path dir = fs::path(path).parent_path();
-  std::optional<fs::path> models;
-  if (const toml::table* s = root.get_as<toml::table>("scenario"))
-    if (const toml::node* m = s->get("models"); m && m->is_string()) {
-      models = dir / m->as_string()->get();
-      if (!fs::is_directory(*models))
-        throw ConfigError(path, static_cast<int>(m->source().begin.line), "scenario.models",
-                          "no folder '" + models->string() + "'");
-    }
-  if (!models) models = find_models_dir(dir.empty() ? fs::path(".") : dir);
-  std::error_code ec;
-  const std::string key =
-      models ? fs::weakly_canonical(*models, ec).string() : std::string("(built-in)");
+  // The one model search (config/model_library.cpp); files are cached per library.
+  std::unique_ptr<ModelLibrary> inner = model_library_for(path, src.text);
+  const std::string key = inner->description();
   auto it = cache.find(key);
-  if (it == cache.end()) {
-    std::unique_ptr<ModelLibrary> inner;
-    if (models)
-      inner = std::make_unique<DirectoryLibrary>(*models);
-    else
-      inner = std::make_unique<EmbeddedLibrary>();
+  if (it == cache.end())
     it = cache.emplace(key, std::make_shared<CachedLibrary>(std::move(inner))).first;
-  }
   src.library = it->second;
   return src;
 }

@@ -21,6 +21,7 @@ class CachedLibrary : public ModelLibrary {
   std::optional<ModelFile> find(const std::string& relative) const override;
   std::vector<std::string> names(const std::string& folder) const override;
   std::string description() const override { return description_; }
+  std::vector<std::string> model_sets() const override { return inner_->model_sets(); }
 
  private:
   std::unique_ptr<ModelLibrary> inner_;

@@ -73,6 +73,12 @@ struct ParameterSource {
   bool overridden = false;
 };
 
+// Where a compound, formulation or the receptor was read from, for `morsim show`.
+struct ModelOrigin {
+  std::string name;  // "fentanyl", "fentanyl-iv-bolus", or "receptor"
+  std::string file;  // "models/fda2022/compounds/fentanyl.toml", or the config for inline ones
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -83,8 +89,9 @@ struct ScenarioSpec {
   OutputGrid grid;
   SolverOptions solver;
   std::vector<ParameterSource> sources;
-  std::string config_text;           // the TOML as run, stored in the output
-  std::optional<LessonSpec> lesson;  // the [lesson] table, when the scenario teaches one
+  std::string config_text;                 // the TOML as run, stored in the output
+  std::optional<LessonSpec> lesson;        // the [lesson] table, when the scenario teaches one
+  std::vector<ModelOrigin> model_origins;  // in the order the files were read
 
   const Compound* find_compound(const std::string& name) const;
   const Formulation* find_formulation(const std::string& name) const;

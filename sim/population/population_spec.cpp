@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -427,11 +426,8 @@ bool is_population_config(const std::string& text) {
 }
 
 PopulationSpec load_population_text(const std::string& text, const std::string& display_name,
-                                    bool builtin_models) {
-  if (builtin_models) return load(text, display_name, EmbeddedLibrary());
-  const auto models = find_models_dir(std::filesystem::current_path());
-  if (models) return load(text, display_name, DirectoryLibrary(*models));
-  return load(text, display_name, EmbeddedLibrary());
+                                    const ModelLibrary& library) {
+  return load(text, display_name, library);
 }
 
 PopulationSpec load_population_file(const std::string& path) {
@@ -440,20 +436,8 @@ PopulationSpec load_population_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  namespace fs = std::filesystem;
-  const fs::path dir =
-      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
-  // The same model search as `morsim run`: [scenario] models, else models/ upward, else built in.
-  std::optional<fs::path> models;
-  try {
-    const toml::table root = toml::parse(scenario_part(text), path);
-    if (const auto m = root["scenario"]["models"].value<std::string>()) models = dir / *m;
-  } catch (const toml::parse_error&) {
-    // reported with its line by the scenario loader below
-  }
-  if (!models) models = find_models_dir(dir);
-  if (models) return load(text, path, DirectoryLibrary(*models));
-  return load(text, path, EmbeddedLibrary());
+  // The same model search as `morsim run` (config/model_library.cpp).
+  return load(text, path, *model_library_for(path, text));
 }
 
 double Distribution::value(double z, double typical) const {

@@ -11,6 +11,10 @@
 #include "model/scenario.hpp"
 #include "params/model_parameter.hpp"
 
+namespace morsim {
+class ModelLibrary;  // config/load_scenario.hpp
+}  // namespace morsim
+
 namespace morsim::population {
 
 // A marginal distribution of one subject value, drawn from a standard normal z (so that
@@ -95,10 +99,11 @@ struct PopulationSpec {
 };
 
 // Reads a population config; every mistake throws ConfigError (file:line: key: problem).
-// Models are found as for `morsim run` (docs/config.md); `builtin` uses the embedded ones.
+// A file's models are found as for `morsim run` (docs/config.md); text has no folder, so its
+// models come from `library` (e.g. the built-in EmbeddedLibrary).
 PopulationSpec load_population_file(const std::string& path);
 PopulationSpec load_population_text(const std::string& text, const std::string& display_name,
-                                    bool builtin_models);
+                                    const ModelLibrary& library);
 
 // True when the config text has a [population] table (how `morsim demo` tells them apart).
 bool is_population_config(const std::string& text);

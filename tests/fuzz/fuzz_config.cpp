@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     if (morsim::population::is_population_config(text)) {
-      (void)morsim::population::load_population_text(text, "fuzz.toml", true);
+      (void)morsim::population::load_population_text(text, "fuzz.toml", morsim::EmbeddedLibrary());
     } else if (text.find("[sweep]") != std::string::npos) {
       (void)morsim::sweep::load_sweep_text(text, "fuzz.toml");
     } else {

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "config/load_scenario.hpp"
+#include "model/errors.hpp"
 #include "pk/dose_schedule.hpp"
+#include "resources/resources.hpp"
 #include "solver/arm_simulator.hpp"
 #include "solver/simulate.hpp"
 #include "support/spec_lookup.hpp"
@@ -341,12 +343,17 @@ TEST_CASE("FDA scenarios a, b, c, d0, d, e, f load and run", "[fda][config]") {
   CHECK(d0_20 - d20 < 0.1);  // carfentanil: about 0.05 lower
 }
 
-TEST_CASE("the naloxone-rescue demo carries the models of models/fda2022", "[fda][config]") {
-  // The demo is self-contained (`morsim demo` has only the built-in main library), so its
-  // inline compounds and formulations must stay copies of models/fda2022.
-  const ScenarioSpec demo = load_scenario_file(
-      (fs::path(MORSIM_SOURCE_DIR) / "configs" / "demo" / "naloxone-rescue.toml").string());
+TEST_CASE("the naloxone-rescue demo takes the model set fda2022, built in as on disk",
+          "[fda][config]") {
+  // `morsim demo` loads the embedded config with the built-in library only: the set must be
+  // found among the embedded models/fda2022 files and equal the files on disk that the
+  // crosscheck scenarios load.
+  const char* text = find_resource("configs/demo/naloxone-rescue.toml");
+  REQUIRE(text != nullptr);
+  const ScenarioSpec demo = load_scenario_text(text, "naloxone-rescue.toml", EmbeddedLibrary());
   REQUIRE(demo.arms.size() == 4);
+  CHECK_FALSE(demo.receptor.operational_effect);  // models/fda2022/receptor/mor.toml
+  CHECK(demo.receptor.mode == BindingMode::kKinetic);
   const ScenarioSpec b = load("fda-b-fentanyl-naloxone-im");
   const ScenarioSpec d = load("fda-d-carfentanil-naloxone-im");
   const ScenarioSpec f = load("fda-f-fentanyl-naloxone-iv");
@@ -376,5 +383,30 @@ TEST_CASE("the naloxone-rescue demo carries the models of models/fda2022", "[fda
       REQUIRE(y.phases.size() == fo.phases.size());
       CHECK(y.phases[0].transit_rates_per_h == fo.phases[0].transit_rates_per_h);
     }
+  }
+  // The main library's fentanyl rounds its Hill exponent differently (0.844 against the FDA
+  // code's 0.8439): the set, not the top folder, was used.
+  const ScenarioSpec main_lib = load_scenario_text(
+      "[scenario]\nname = \"m\"\nuse = [\"fentanyl\"]\n[output]\nend = \"1 h\"\n[[arm]]\n"
+      "name = \"a\"\n",
+      "main.toml", EmbeddedLibrary());
+  CHECK(compound(main_lib, "fentanyl").binding.hill_n == 0.844);
+  CHECK(compound(demo, "fentanyl").binding.hill_n == 0.8439);
+}
+
+TEST_CASE("a model set that does not exist is refused with the sets there are", "[config]") {
+  CHECK(EmbeddedLibrary().model_sets() == std::vector<std::string>{"fda2022"});
+  CHECK(DirectoryLibrary(fs::path(MORSIM_SOURCE_DIR) / "models").model_sets() ==
+        std::vector<std::string>{"fda2022"});
+  try {
+    load_scenario_text("[scenario]\nname = \"m\"\nmodels = \"fda2020\"\n", "m.toml",
+                       EmbeddedLibrary());
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(e.line() == 3);
+    CHECK(e.key() == "scenario.models");
+    CHECK_THAT(e.what(), Catch::Contains("no model set 'fda2020'") &&
+                             Catch::Contains("did you mean 'fda2022'") &&
+                             Catch::Contains("allowed: fda2022"));
   }
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/load_scenario.hpp"
 #include "population/percentiles.hpp"
 #include "population/population_runner.hpp"
 #include "population/random_stream.hpp"
@@ -44,7 +45,7 @@ interval = "168 h"
 )";
 
 PopulationSpec load(const std::string& population_tables) {
-  return load_population_text(kScenario + population_tables, "test.toml", true);
+  return load_population_text(kScenario + population_tables, "test.toml", EmbeddedLibrary());
 }
 
 struct Moments {
@@ -239,7 +240,7 @@ formulation = "naltrexone-oral-50mg"
 p_stay_adherent = 0.8
 p_stay_lapse = 0.5
 )",
-                                                 "long.toml", true);
+                                                 "long.toml", EmbeddedLibrary());
   long taken_runs = 0, taken_days = 0, lapses = 0, lapse_days = 0;
   for (std::uint64_t s = 0; s < 200; ++s) {
     const DoseRecord r = individual_arm(ps, 0, s).doses[0];

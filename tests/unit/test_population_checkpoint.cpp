@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/load_scenario.hpp"
 #include "model/errors.hpp"
 #include "population/occupancy_scratch.hpp"
 #include "population/population_runner.hpp"
@@ -102,7 +103,7 @@ TEST_CASE("a resumed checkpoint gives the uninterrupted result", "[population]")
       fs::temp_directory_path() / ("morsim-checkpoint-test-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const std::string path = (dir / "pop.h5.checkpoint").string();
-  const PopulationSpec ps = load_population_text(kConfig, "test.toml", true);
+  const PopulationSpec ps = load_population_text(kConfig, "test.toml", EmbeddedLibrary());
   PopulationOptions plain;
   plain.threads = 1;
   const PopulationResult reference = run_population(ps, plain);
