@@ -4,6 +4,7 @@
 // small atol 1e-6 / 1e-5.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 
 #include "config/load_scenario.hpp"
 #include "solver/arm_simulator.hpp"
@@ -50,12 +51,22 @@ std::vector<RefV1Dose> ref_doses(RefScenario which) {
   return {};
 }
 
+// Catch runs the test case once per section: the rtol-1e-10 reference is solved once per
+// scenario and kept, as it is the costly part (most of the test's time under the sanitizers).
+const RefV1Solution& reference_solution(RefScenario which, double t_end_h) {
+  static std::map<RefScenario, RefV1Solution> solved;
+  auto it = solved.find(which);
+  if (it == solved.end())
+    it = solved.emplace(which, solve_ref_v1_independently(ref_doses(which), t_end_h)).first;
+  return it->second;
+}
+
 }  // namespace
 
 TEST_CASE("ref-v1 agrees with an independent stiff solve", "[reference][solver]") {
   const auto which = GENERATE(RefScenario::kDepot, RefScenario::kOral, RefScenario::kControl);
   ScenarioSpec spec = ref_v1(which);
-  const RefV1Solution ref = solve_ref_v1_independently(ref_doses(which), spec.grid.t_end_h);
+  const RefV1Solution& ref = reference_solution(which, spec.grid.t_end_h);
 
   SECTION("default tolerances") {
     const Errors e = compare(simulate(spec).front(), ref);
