@@ -55,12 +55,6 @@ std::vector<const DoseLogEntry*> challenge_doses(const ScenarioSpec& spec, const
   return out;
 }
 
-const Arm* scenario_arm(const ScenarioSpec& spec, const std::string& name) {
-  for (const Arm& a : spec.arms)
-    if (a.name == name) return &a;
-  return nullptr;
-}
-
 // The window of each challenge: to the next challenge, `window_h` or the end of the run.
 std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>& doses,
                                           double window_h, double t_end_h) {
@@ -80,7 +74,7 @@ std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>
 std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
                           const std::vector<PeakWindow>& windows) {
   std::vector<Window> out;
-  const Arm* arm = scenario_arm(spec, tr.arm);
+  const Arm* arm = find_scenario_arm(spec, tr.arm);
   if (!arm || windows.empty()) {
     for (const PeakWindow& w : windows) out.push_back(scan(tr, w.t0_h, w.t1_h));
     return out;
@@ -188,6 +182,12 @@ std::string format_challenge_table(const std::string& arm, const std::vector<Cha
   if (std::isnan(rows.front().peak_effect))
     out += "  (effect and blockade: not modelled, the receptor model has no operational effect)\n";
   return out;
+}
+
+const Arm* find_scenario_arm(const ScenarioSpec& spec, const std::string& name) {
+  for (const Arm& a : spec.arms)
+    if (a.name == name) return &a;
+  return nullptr;
 }
 
 }  // namespace morsim

@@ -51,4 +51,7 @@ TimeUnit time_unit_for_span(double span_h);
 std::string format_challenge_table(const std::string& arm, const std::vector<ChallengeResult>& rows,
                                    double run_span_h = 24.0 * 30.0);
 
+// The scenario's arm of that name, or nullptr (arms added by a lesson are not in the scenario).
+const Arm* find_scenario_arm(const ScenarioSpec& spec, const std::string& name);
+
 }  // namespace morsim

@@ -26,12 +26,6 @@ std::set<std::string> formed_from(const ScenarioSpec& spec, const std::string& c
   return out;
 }
 
-const Arm* scenario_arm(const ScenarioSpec& spec, const std::string& name) {
-  for (const Arm& a : spec.arms)
-    if (a.name == name) return &a;
-  return nullptr;
-}
-
 // What the arm holds when the challenge comes, and the challenge's peaks after it, on the
 // solver's dense output, so that none of them depends on the output grid.
 void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const std::set<std::string>& own,
@@ -76,7 +70,7 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
     for (const DoseLogEntry& d : tr.doses)
       if (!own.count(d.compound) && r.maintenance.find(d.compound) == std::string::npos)
         r.maintenance += (r.maintenance.empty() ? "" : ", ") + d.compound;
-    if (const Arm* arm = scenario_arm(spec, tr.arm)) {
+    if (const Arm* arm = find_scenario_arm(spec, tr.arm)) {
       on_dense_output(spec, *arm, own, r);
       out.push_back(r);
       continue;
