@@ -2,9 +2,13 @@
  * its accuracy against a tight run of itself (rtol 1e-10, atol 1e-14).
  *
  * usage: bench_cvode_ref_v1 [--rtol R] [--atol A] [--repeats N] [--dump PREFIX]
+ *                           [--scenario NAME] [--no-reference]
  *   defaults: rtol 1e-6, atol 1e-10, 20 repeats; reports the best wall time of N repeats.
  *   --dump PREFIX writes the tight run of each scenario to PREFIX<scenario>_tight.csv
  *   (columns t, C_H..C_X, th_H..th_X; %.17g) for cross-checks, e.g. with scipy_ref_v1.py.
+ *   --scenario runs only that scenario (ref-v1-depot, ...); --no-reference skips the tight
+ *   run, so that `--scenario ref-v1-depot --repeats 1 --no-reference` is one whole-process
+ *   solve (benchmarks/bench_process.py times it against `morsim run`).
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -57,7 +61,10 @@ static double time_solve(ref_v1_scenario s, double rtol, double atol, int repeat
 }
 
 static void usage(const char* argv0) {
-  fprintf(stderr, "usage: %s [--rtol R] [--atol A] [--repeats N] [--dump PREFIX]\n", argv0);
+  fprintf(stderr,
+          "usage: %s [--rtol R] [--atol A] [--repeats N] [--dump PREFIX] [--scenario NAME] "
+          "[--no-reference]\n",
+          argv0);
 }
 
 static int dump_csv(const char* prefix, const char* scenario, const result* r, int n) {
@@ -85,6 +92,8 @@ int main(int argc, char** argv) {
   double rtol = 1e-6, atol = 1e-10;
   int repeats = 20;
   const char* dump = NULL;
+  const char* only = NULL;
+  int reference = 1;
   for (int i = 1; i < argc; ++i) {
     if (i + 1 < argc && strcmp(argv[i], "--rtol") == 0) {
       rtol = atof(argv[++i]);
@@ -94,12 +103,19 @@ int main(int argc, char** argv) {
       repeats = atoi(argv[++i]);
     } else if (i + 1 < argc && strcmp(argv[i], "--dump") == 0) {
       dump = argv[++i];
+    } else if (i + 1 < argc && strcmp(argv[i], "--scenario") == 0) {
+      only = argv[++i];
+    } else if (strcmp(argv[i], "--no-reference") == 0) {
+      reference = 0;
     } else {
       usage(argv[0]);
       return 2;
     }
   }
-  if (!(rtol > 0.0) || !(atol > 0.0) || repeats < 1) {
+  int known = only == NULL;
+  for (int si = 0; si < 3 && !known; ++si)
+    known = strcmp(only, ref_v1_name((ref_v1_scenario)si)) == 0;
+  if (!(rtol > 0.0) || !(atol > 0.0) || repeats < 1 || (dump && !reference) || !known) {
     usage(argv[0]);
     return 2;
   }
@@ -112,6 +128,7 @@ int main(int argc, char** argv) {
   int failed = 0;
   for (int si = 0; si < 3; ++si) {
     const ref_v1_scenario s = (ref_v1_scenario)si;
+    if (only && strcmp(only, ref_v1_name(s)) != 0) continue;
     const int n = ref_v1_n_out(s);
     result run, ref;
     if (alloc_result(&run, n) || alloc_result(&ref, n)) {
@@ -123,13 +140,14 @@ int main(int argc, char** argv) {
     const double best = time_solve(s, rtol, atol, repeats, &run, &st, &rc);
     const int tight_repeats = repeats < 3 ? repeats : 3;
     const double best_ref =
-        time_solve(s, TIGHT_RTOL, TIGHT_ATOL, tight_repeats, &ref, &st_ref, &rc_ref);
+        reference ? time_solve(s, TIGHT_RTOL, TIGHT_ATOL, tight_repeats, &ref, &st_ref, &rc_ref)
+                  : NAN;
     if (rc != 0 || rc_ref != 0) {
       fprintf(stderr, "%s: solver failed (%d, %d)\n", ref_v1_name(s), rc, rc_ref);
       failed = 1;
     }
-    double max_docc = 0.0, max_rel = 0.0;
-    for (int k = 0; k < n * 5; ++k) {
+    double max_docc = reference ? 0.0 : NAN, max_rel = reference ? 0.0 : NAN;
+    for (int k = 0; reference && k < n * 5; ++k) {
       const double d = fabs(run.occ[k] - ref.occ[k]);
       if (d > max_docc) max_docc = d;
       if (fabs(ref.conc[k]) > CONC_FLOOR_NM) {

@@ -9,7 +9,8 @@ namespace morsim {
 
 namespace {
 
-constexpr hsize_t kCompressMinElements = 1024;     // below this, chunk overhead exceeds the gain
+// Growing columns (population dose logs: small integers and repeated strings) still deflate
+// 3-4x, so they keep shuffle + deflate.
 constexpr hsize_t kChunkTargetElements = 1 << 16;  // 512 KiB of doubles per chunk
 constexpr unsigned kDeflateLevel = 4;              // near the size of 9 at a fraction of the time
 
@@ -41,27 +42,26 @@ std::vector<const char*> c_strings(const std::vector<std::string>& values) {
   return out;
 }
 
-// Chunked + shuffled + deflated for large data; contiguous otherwise.
-H5Id creation_properties(const std::vector<hsize_t>& dims) {
-  H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
-  hsize_t n = 1;
-  for (hsize_t d : dims) n *= d;
-  if (dims.empty() || n < kCompressMinElements) return dcpl;
-  std::vector<hsize_t> chunk = dims;
-  hsize_t row = 1;
-  for (std::size_t i = 1; i < dims.size(); ++i) row *= dims[i];
-  chunk[0] = std::clamp<hsize_t>(kChunkTargetElements / row, 1, dims[0]);
-  h5_check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()),
-           "set the chunk shape");
-  h5_check(H5Pset_shuffle(dcpl.get()), "enable the shuffle filter");
-  h5_check(H5Pset_deflate(dcpl.get(), kDeflateLevel), "enable deflate compression");
-  return dcpl;
+// Contiguous and unfiltered: trajectories of doubles deflate by only ~20% (shuffle + deflate 1
+// to 9), while deflating doubled the CPU time of a whole `morsim run` (docs/output.md).
+H5Id creation_properties() {
+  return H5Id(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+}
+
+// Variable-length strings go through HDF5's type-conversion buffer, which it callocs at 1 MiB
+// by default for every write: that zeroing (page faults included) cost more than writing all
+// trajectories of a run. Sized to the strings (16 bytes each covers either representation).
+H5Id string_transfer_properties(std::size_t n_strings) {
+  H5Id dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer properties");
+  const std::size_t bytes = std::clamp<std::size_t>(16 * n_strings, 1024, 1 << 20);
+  h5_check(H5Pset_buffer(dxpl.get(), bytes, nullptr, nullptr), "size the conversion buffer");
+  return dxpl;
 }
 
 H5Id create_dataset(hid_t loc, const std::string& name, hid_t type,
                     const std::vector<hsize_t>& dims) {
   H5Id space = simple_space(dims);
-  H5Id dcpl = creation_properties(dims);
+  H5Id dcpl = creation_properties();
   return H5Id(
       H5Dcreate2(loc, name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
       H5Dclose, "create dataset " + name);
@@ -135,7 +135,8 @@ H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<std::st
   H5Id ds = create_dataset(loc, name, type.get(), {data.size()});
   const std::vector<const char*> ptrs = c_strings(data);
   if (!ptrs.empty())
-    h5_check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+    h5_check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL,
+                      string_transfer_properties(ptrs.size()).get(), ptrs.data()),
              "write dataset " + name);
   describe(ds, units, long_name);
   return ds;

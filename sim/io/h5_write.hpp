@@ -24,7 +24,7 @@ void write_attr(hid_t loc, const std::string& name, const std::vector<std::strin
 H5Id create_group(hid_t loc, const std::string& name);
 
 // A dataset of doubles with the given shape (row-major data) and its `units` and `long_name`
-// attributes. Large datasets are chunked along the first axis and deflate-compressed.
+// attributes, stored contiguous and uncompressed (docs/output.md says why).
 H5Id write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& dims,
                    const std::vector<double>& data, const std::string& units,
                    const std::string& long_name);

@@ -2,14 +2,15 @@
 #pragma once
 
 #include <Eigen/Dense>
-#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/scenario.hpp"
 #include "model/trajectory.hpp"
 #include "solver/compiled_model.hpp"
+#include "solver/sample_cursor.hpp"
 
 namespace morsim {
 
@@ -19,17 +20,10 @@ struct SegmentSystem {
   const Eigen::VectorXd* u = nullptr;
   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const { model->rhs(x, *u, dxdt); }
   void jacobian_values(const Eigen::VectorXd& x, double* v) const { model->jacobian_values(x, v); }
+  const std::vector<std::pair<int, int>>& jacobian_nonzeros() const {
+    return model->jacobian_nonzeros();
+  }
 };
-
-// Sorted sample times and the index of the next one not yet recorded.
-struct SampleCursor {
-  const std::vector<double>* times = nullptr;
-  std::size_t next = 0;
-  bool done() const { return next >= times->size(); }
-  double peek() const { return (*times)[next]; }
-};
-
-using SampleFn = std::function<void(double t_h, const Eigen::VectorXd& x)>;
 
 class Integrator {
  public:
@@ -53,8 +47,8 @@ class Integrator {
   std::vector<std::string> state_names_;
 };
 
-// Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4) on Eigen storage,
-// with the stiff method's dense output; the default.
+// Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4; rodas4_stepper.hpp)
+// on Eigen storage, with the stiff method's dense output; the default.
 // `atol` is the absolute tolerance per state (CompiledModel::absolute_tolerance()); opt.atol and
 // opt.atol_occupancy are not read again.
 std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,

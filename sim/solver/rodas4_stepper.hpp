@@ -1,0 +1,204 @@
+// Rodas4 with step-size control, dense output and exact stops, for any autonomous system
+// y' = f(y) on Eigen vectors with an analytic Jacobian of known sparsity.
+//
+// odeint's own rosenbrock4 is tied to uBLAS; this keeps its method and coefficients
+// (Hairer & Wanner, Solving ODEs II, 1996, section IV.7) but stores the state in Eigen and
+// factorises W = I/(gamma h) - J block by block along the pattern of J
+// (block_triangular_lu.hpp). The system is autonomous (a morsim segment has constant inputs),
+// so the df/dt terms vanish. Templated so that the engine's SegmentSystem and the tests'
+// closed-form problems run the same code, with the right-hand side inlined.
+//
+// System must provide:
+//   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const;
+//   const std::vector<std::pair<int, int>>& jacobian_nonzeros() const;  // (row, col), fixed
+//   void jacobian_values(const Eigen::VectorXd& x, double* v) const;    // in that order
+#pragma once
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "model/trajectory.hpp"
+#include "solver/block_triangular_lu.hpp"
+#include "solver/sample_cursor.hpp"
+
+namespace morsim {
+
+struct Rodas4Coefficients {
+  static constexpr double gamma = 0.25;
+  static constexpr double a21 = 0.1544000000000000e+01;
+  static constexpr double a31 = 0.9466785280815826e+00, a32 = 0.2557011698983284e+00;
+  static constexpr double a41 = 0.3314825187068521e+01, a42 = 0.2896124015972201e+01,
+                          a43 = 0.9986419139977817e+00;
+  static constexpr double a51 = 0.1221224509226641e+01, a52 = 0.6019134481288629e+01,
+                          a53 = 0.1253708332932087e+02, a54 = -0.6878860361058950e+00;
+  static constexpr double c21 = -0.5668800000000000e+01;
+  static constexpr double c31 = -0.2430093356833875e+01, c32 = -0.2063599157091915e+00;
+  static constexpr double c41 = -0.1073529058151375e+00, c42 = -0.9594562251023355e+01,
+                          c43 = -0.2047028614809616e+02;
+  static constexpr double c51 = 0.7496443313967647e+01, c52 = -0.1024680431464352e+02,
+                          c53 = -0.3399990352819905e+02, c54 = 0.1170890893206160e+02;
+  static constexpr double c61 = 0.8083246795921522e+01, c62 = -0.7981132988064893e+01,
+                          c63 = -0.3152159432874371e+02, c64 = 0.1631930543123136e+02,
+                          c65 = -0.6058818238834054e+01;
+  static constexpr double d21 = 0.1012623508344586e+02, d22 = -0.7487995877610167e+01,
+                          d23 = -0.3480091861555747e+02, d24 = -0.7992771707568823e+01,
+                          d25 = 0.1025137723295662e+01;
+  static constexpr double d31 = -0.6762803392801253e+00, d32 = 0.6087714651680015e+01,
+                          d33 = 0.1643084320892478e+02, d34 = 0.2476722511418386e+02,
+                          d35 = -0.6594389125716872e+01;
+};
+
+// How an integrate() call ended; on failure x and t_stop hold the last accepted state.
+enum class Rodas4Status { kDone, kSingularMatrix, kStepUnderflow, kNonFiniteState, kMaxSteps };
+
+template <class System>
+class Rodas4Stepper {
+ public:
+  // `atol` per state; opt.rtol, opt.max_step_h, opt.max_steps and opt.initial_step_h are read.
+  Rodas4Stepper(const SolverOptions& opt, const Eigen::VectorXd& atol)
+      : opt_(opt), h_(opt.initial_step_h), atol_(atol) {
+    for (Eigen::VectorXd* v :
+         {&f_, &rhs_, &xtmp_, &xnew_, &g1_, &g2_, &g3_, &g4_, &g5_, &err_, &c3_, &c4_, &xs_})
+      v->resize(atol.size());
+  }
+
+  // The next integrate() starts with this step.
+  void restart_step(double h) { h_ = h; }
+  double next_step() const { return h_; }
+
+  // Advances x from t0 to exactly t1 (the last step is cut to end there) and records every
+  // sample s with t0 < s < t1, counting into `stats`.
+  Rodas4Status integrate(const System& sys, Eigen::VectorXd& x, double t0, double t1,
+                         SampleCursor& samples, const SampleFn& record, SolverStats& stats,
+                         double& t_stop) {
+    using C = Rodas4Coefficients;
+    double t = t0;
+    t_stop = t0;
+    ++stats.segments;
+    if (!lu_.analysed() || analysed_pattern_ != sys.jacobian_nonzeros()) {
+      analysed_pattern_ = sys.jacobian_nonzeros();
+      lu_.analyse(x.size(), analysed_pattern_);
+      jac_values_.assign(analysed_pattern_.size(), 0.0);
+    }
+    const double max_step = opt_.max_step_h > 0.0 ? opt_.max_step_h : t1 - t0;
+    while (t < t1) {
+      double h = std::min(h_, max_step);
+      bool last = false;
+      if (t + 1.01 * h >= t1) {  // do not leave a sliver of a step before the stop
+        h = t1 - t;
+        last = true;
+      }
+      sys.jacobian_values(x, jac_values_.data());
+      ++stats.jacobian_evaluations;
+      sys.rhs(x, f_);
+      ++stats.rhs_evaluations;
+      for (;;) {
+        const double inv_h = 1.0 / h;
+        if (!lu_.compute_from_values(jac_values_.data(), inv_h / C::gamma)) {
+          t_stop = t;
+          return Rodas4Status::kSingularMatrix;
+        }
+
+        // Right-hand sides are built in rhs_ first: solving straight from an expression
+        // would make Eigen allocate a temporary for every stage.
+        lu_.solve(f_, g1_);
+        xtmp_ = x + C::a21 * g1_;
+        eval(sys, xtmp_, stats);
+        rhs_ = xs_ + (C::c21 * inv_h) * g1_;
+        lu_.solve(rhs_, g2_);
+        xtmp_ = x + C::a31 * g1_ + C::a32 * g2_;
+        eval(sys, xtmp_, stats);
+        rhs_ = xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_);
+        lu_.solve(rhs_, g3_);
+        xtmp_ = x + C::a41 * g1_ + C::a42 * g2_ + C::a43 * g3_;
+        eval(sys, xtmp_, stats);
+        rhs_ = xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_);
+        lu_.solve(rhs_, g4_);
+        xtmp_ = x + C::a51 * g1_ + C::a52 * g2_ + C::a53 * g3_ + C::a54 * g4_;
+        eval(sys, xtmp_, stats);
+        rhs_ = xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_);
+        lu_.solve(rhs_, g5_);
+        xtmp_ += g5_;
+        eval(sys, xtmp_, stats);
+        rhs_ = xs_ +
+               inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_);
+        lu_.solve(rhs_, err_);
+        xnew_ = xtmp_ + err_;
+
+        const double e = error_norm(x);
+        if (e <= 1.0) {
+          ++stats.steps;
+          const double t_new = last ? t1 : t + h;
+          c3_ = C::d21 * g1_ + C::d22 * g2_ + C::d23 * g3_ + C::d24 * g4_ + C::d25 * g5_;
+          c4_ = C::d31 * g1_ + C::d32 * g2_ + C::d33 * g3_ + C::d34 * g4_ + C::d35 * g5_;
+          emit_samples(x, t, t_new, t1, samples, record);
+          x.swap(xnew_);
+          // Standard controller for an order-3 error estimate, growth limited to 5x.
+          const double fac = e > 0.0 ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 5.0) : 5.0;
+          if (!last || fac < 1.0) h_ = h * fac;
+          t = t_new;
+          t_stop = t;
+          if (stats.steps > opt_.max_steps) return Rodas4Status::kMaxSteps;
+          break;
+        }
+        ++stats.rejected_steps;
+        last = false;
+        h *= std::isfinite(e) ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 0.9) : 0.25;
+        if (h < 1e-14 * std::max(1.0, std::abs(t))) {
+          t_stop = t;
+          return std::isfinite(e) ? Rodas4Status::kStepUnderflow : Rodas4Status::kNonFiniteState;
+        }
+      }
+    }
+    return Rodas4Status::kDone;
+  }
+
+ private:
+  void eval(const System& sys, const Eigen::VectorXd& x, SolverStats& stats) {
+    sys.rhs(x, xs_);
+    ++stats.rhs_evaluations;
+  }
+
+  // Largest error relative to atol + rtol |x|; NaN anywhere makes the step fail.
+  double error_norm(const Eigen::VectorXd& x) const {
+    double e = 0.0;
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+      const double sc = atol_[i] + opt_.rtol * std::max(std::abs(x[i]), std::abs(xnew_[i]));
+      const double r = std::abs(err_[i]) / sc;
+      if (!(r <= e)) e = r;  // also propagates NaN
+      if (!std::isfinite(xnew_[i])) return std::numeric_limits<double>::infinity();
+    }
+    return e;
+  }
+
+  void emit_samples(const Eigen::VectorXd& x_old, double t_old, double t_new, double t1,
+                    SampleCursor& samples, const SampleFn& record) {
+    while (!samples.done() && samples.peek() <= t_new && samples.peek() < t1) {
+      const double s = samples.peek();
+      if (s == t_new) {
+        record(s, xnew_);
+      } else {
+        // Rodas4 dense output (Hairer & Wanner), third order in s.
+        const double th = (s - t_old) / (t_new - t_old), th1 = 1.0 - th;
+        xtmp_ = x_old * th1 + th * (xnew_ + th1 * (c3_ + th * c4_));
+        record(s, xtmp_);
+      }
+      ++samples.next;
+    }
+  }
+
+  SolverOptions opt_;
+  double h_;
+  Eigen::VectorXd atol_;
+  Eigen::VectorXd f_, rhs_, xtmp_, xnew_, g1_, g2_, g3_, g4_, g5_, err_, c3_, c4_, xs_;
+  std::vector<double> jac_values_;  // J's entries in the order of sys.jacobian_nonzeros()
+  BlockTriangularLu lu_;
+  std::vector<std::pair<int, int>> analysed_pattern_;
+};
+
+}  // namespace morsim
