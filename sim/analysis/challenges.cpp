@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
+#include <tuple>
 
 #include "analysis/dense_peak.hpp"
 #include "solver/arm_simulator.hpp"
@@ -68,11 +70,40 @@ std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>
   return w;
 }
 
+using MemoKey = std::tuple<std::string, std::vector<std::pair<double, double>>>;
+
+MemoKey memo_key(const std::string& arm, const std::vector<PeakWindow>& windows) {
+  std::vector<std::pair<double, double>> w;
+  for (const PeakWindow& x : windows) w.emplace_back(x.t0_h, x.t1_h);
+  return {arm, w};
+}
+
+}  // namespace
+
+struct ChallengeMemo::Entries {
+  std::map<MemoKey, std::vector<Window>> found;
+};
+
+namespace {
+thread_local ChallengeMemo::Entries* current_memo = nullptr;
+}
+
+ChallengeMemo::ChallengeMemo() : entries_(new Entries), outer_(current_memo) {
+  current_memo = entries_;
+}
+
+ChallengeMemo::~ChallengeMemo() {
+  current_memo = outer_;
+  delete entries_;
+}
+
+namespace {
+
 // Peak agonist occupancy (and when, and the antagonist then) and peak effect of each
 // challenge, on the solver's dense output when the arm is one of the scenario's, else (an arm
 // the scenario does not describe) on the trajectory's samples.
-std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
-                          const std::vector<PeakWindow>& windows) {
+std::vector<Window> locate(const ScenarioSpec& spec, const Trajectory& tr,
+                           const std::vector<PeakWindow>& windows) {
   std::vector<Window> out;
   const Arm* arm = find_scenario_arm(spec, tr.arm);
   if (!arm || windows.empty()) {
@@ -94,6 +125,19 @@ std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
     out.push_back(w);
   }
   return out;
+}
+
+// locate(), through the current memo when there is one.
+std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
+                          const std::vector<PeakWindow>& windows) {
+  // Arms the scenario does not describe are read off their samples: cheap, and not known by
+  // name alone.
+  if (!current_memo || !scenario_arm(spec, tr.arm)) return locate(spec, tr, windows);
+  auto& found = current_memo->found;
+  const MemoKey key = memo_key(tr.arm, windows);
+  const auto hit = found.find(key);
+  if (hit != found.end()) return hit->second;
+  return found.emplace(key, locate(spec, tr, windows)).first->second;
 }
 
 }  // namespace

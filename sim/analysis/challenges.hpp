@@ -38,6 +38,24 @@ const Trajectory* find_control_arm(const ScenarioSpec& spec, const std::vector<T
 std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const Trajectory& arm,
                                                 const Trajectory* control, double window_h = 24.0);
 
+// While one is alive, analyse_challenges on this thread locates the peaks of an arm's
+// challenges once and reuses them: a lesson and the page's challenge tables analyse the same
+// arms of one run, and every location simulates the arm twice more on dense samples. It knows
+// arms by name and windows, so it must not outlive the scenario it was made for. Memos nest;
+// the innermost is used.
+class ChallengeMemo {
+ public:
+  ChallengeMemo();
+  ~ChallengeMemo();
+  ChallengeMemo(const ChallengeMemo&) = delete;
+  ChallengeMemo& operator=(const ChallengeMemo&) = delete;
+  struct Entries;
+
+ private:
+  Entries* entries_;
+  Entries* outer_;
+};
+
 // The unit of a run's time column: minutes up to 3 h, hours up to 3 days, else days.
 struct TimeUnit {
   const char* name;  // "min", "h", "d"

@@ -35,19 +35,19 @@ val strings(const std::vector<std::string>& v) {
   return a;
 }
 
-// The columns and number format of `morsim export --csv` (cli/cmd_export.cpp), with the arm as
-// first column so that one file holds every arm; time stays in hours here.
-void append_csv(std::string& out, const Trajectory& tr, bool header) {
+// The columns and number format of `morsim export --csv` (cli/cmd_export.cpp), time in the
+// run table's unit, with the arm as first column so that one file holds every arm.
+void append_csv(std::string& out, const Trajectory& tr, bool header, const TimeUnit& unit) {
   const std::size_t nk = tr.n_compounds();
   if (header) {
-    out += "arm,time_h";
+    out += std::string("arm,time_") + unit.name;
     for (const char* what : {"plasma_", "brain_", "occupancy_"})
       for (const std::string& c : tr.compounds)
         out += std::string(",") + what + c + (what[0] == 'o' ? "_percent" : "_nM");
     out += ",free_receptor_percent,effect_percent\n";
   }
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
-    out += tr.arm + "," + csv_number(tr.t_h[i]);
+    out += tr.arm + "," + csv_number(tr.t_h[i] / unit.hours);
     for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(tr.plasma(i, k));
     for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(tr.brain(i, k));
     for (std::size_t k = 0; k < nk; ++k) out += "," + csv_number(100.0 * tr.occ(i, k));
@@ -73,7 +73,7 @@ val challenges_of(const std::vector<ChallengeResult>& rows) {
   return a;
 }
 
-val arm_of(const ScenarioSpec& spec, const Trajectory& tr, const Trajectory* control) {
+val arm_of(const Trajectory& tr, const std::vector<ChallengeResult>& challenges) {
   val o = val::object();
   const std::size_t nk = tr.n_compounds();
   o.set("name", tr.arm);
@@ -93,7 +93,7 @@ val arm_of(const ScenarioSpec& spec, const Trajectory& tr, const Trajectory* con
   o.set("free_receptor", float_array(tr.free_receptor));
   o.set("effect_modelled", tr.effect_modelled);
   o.set("effect", float_array(tr.effect));
-  o.set("challenges", challenges_of(analyse_challenges(spec, tr, control)));
+  o.set("challenges", challenges_of(challenges));
   return o;
 }
 
@@ -136,6 +136,17 @@ val parameters_of(const ScenarioSpec& spec) {
   return a;
 }
 
+// The arms of the last run that succeeded, for last_run_csv(): the page asks for the CSV only
+// when it is downloaded, so a control change need not write it.
+struct LastRun {
+  std::vector<Trajectory> arms;
+  TimeUnit unit = time_unit_for_span(0.0);
+};
+LastRun& last_run() {
+  static LastRun run;
+  return run;
+}
+
 }  // namespace
 
 val run_lesson_config(const std::string& toml_text, const std::string& display_name,
@@ -143,24 +154,37 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
   val r = val::object();
   r.set("ok", false);
   try {
-    const auto t0 = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    auto mark = t0;
+    val engine_ms = val::object();  // where the time went, by stage
+    auto lap = [&](const char* stage) {
+      const auto now = Clock::now();
+      engine_ms.set(stage, std::chrono::duration<double, std::milli>(now - mark).count());
+      mark = now;
+    };
     const std::string text = edit_config(toml_text, edits);
     r.set("toml", text);
     const ScenarioSpec spec = load_scenario_text(text, display_name, EmbeddedLibrary());
+    lap("load");
     std::vector<Trajectory> arms = simulate(spec);
+    lap("simulate");
+    // The lesson and the challenge tables analyse the same arms: their peaks are located once.
+    const ChallengeMemo memo;
     LessonResult lesson;
     if (spec.lesson) lesson = run_lesson(spec, arms);
+    lap("lesson");
     const Trajectory* control = find_control_arm(spec, arms);
+    std::vector<std::vector<ChallengeResult>> rows;
+    for (const Trajectory& tr : arms) rows.push_back(analyse_challenges(spec, tr, control));
+    for (const Trajectory& tr : lesson.output.extra_arms)  // the lesson's own arms
+      rows.push_back(analyse_challenges(spec, tr, nullptr));
+    lap("challenges");
     val out_arms = val::array();
-    std::string csv;
-    for (const Trajectory& tr : arms) {
-      out_arms.call<void>("push", arm_of(spec, tr, control));
-      append_csv(csv, tr, csv.empty());
-    }
-    for (const Trajectory& tr : lesson.output.extra_arms) {  // the lesson's own arms
-      out_arms.call<void>("push", arm_of(spec, tr, nullptr));
-      append_csv(csv, tr, false);
-    }
+    for (std::size_t a = 0; a < arms.size(); ++a)
+      out_arms.call<void>("push", arm_of(arms[a], rows[a]));
+    for (std::size_t a = 0; a < lesson.output.extra_arms.size(); ++a)
+      out_arms.call<void>("push", arm_of(lesson.output.extra_arms[a], rows[arms.size() + a]));
     val values = val::object();
     for (const auto& [k, v] : lesson.output.values) values.set(k, v);
     r.set("name", spec.name);
@@ -174,9 +198,12 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
     r.set("doses", doses_of(spec));
     r.set("parameters", parameters_of(spec));
     r.set("arms", out_arms);
-    r.set("csv", csv);
-    r.set("run_ms",
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    lap("transfer");
+    r.set("engine_ms", engine_ms);
+    r.set("run_ms", std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    arms.insert(arms.end(), lesson.output.extra_arms.begin(), lesson.output.extra_arms.end());
+    last_run().arms = std::move(arms);
+    last_run().unit = time_unit_for_span(spec.grid.t_end_h - spec.grid.t_start_h);
     r.set("ok", true);
   } catch (const toml::parse_error& e) {
     r.set("error", display_name + ":" + std::to_string(e.source().begin.line) + ": " +
@@ -185,6 +212,12 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
     r.set("error", std::string(e.what()));
   }
   return r;
+}
+
+std::string last_run_csv() {
+  std::string csv;
+  for (const Trajectory& tr : last_run().arms) append_csv(csv, tr, csv.empty(), last_run().unit);
+  return csv;
 }
 
 val builtin_lessons() {

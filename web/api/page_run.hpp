@@ -11,11 +11,16 @@ namespace morsim::web {
 
 // {ok, error, toml, name, description, paragraph, values, mode, end_h, doses, parameters,
 //  arms: [{name, compounds, agonist, t_h, plasma_nM[k], brain_nM[k], occupancy[k],
-//          free_receptor, effect, challenges}], csv, run_ms}
+//          free_receptor, effect, challenges}], run_ms, engine_ms: {load, simulate, lesson,
+//          challenges, transfer}}
 // Errors (bad edits, config problems, solver failures) come back as ok = false with the
 // engine's one-line message; nothing throws into JavaScript.
 emscripten::val run_lesson_config(const std::string& toml_text, const std::string& display_name,
                                   const std::vector<std::string>& edits);
+
+// The CSV of the last run that succeeded: the columns of `morsim export --csv`, with the arm
+// first; empty before any.
+std::string last_run_csv();
 
 // The built-in lesson configs: [{path, text}] for configs/demo/*.toml that have a [lesson].
 emscripten::val builtin_lessons();

@@ -17,23 +17,29 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 
-// `morsim run` then `export --csv` on a config: {arm: {column: [numbers]}} and the paragraph.
+// `morsim run` then `export --csv` on a config: {arm: {column: [numbers]}} (with time_h
+// whatever the export's time unit), each arm's header and the paragraph.
 function cli(configPath) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "morsim-web-"));
   const h5 = path.join(dir, "run.h5");
   const out = execFileSync(morsim, ["run", configPath, "-o", h5], { encoding: "utf8" });
   execFileSync(morsim, ["export", h5, "--csv", path.join(dir, "csv"), "-q"]);
-  const arms = {};
+  const arms = {}, headers = {};
   for (const f of fs.readdirSync(path.join(dir, "csv"))) {
     if (!f.endsWith(".csv") || f.endsWith("-doses.csv") || f === "challenges.csv") continue;
     const [head, ...rows] = fs.readFileSync(path.join(dir, "csv", f), "utf8").trim().split("\n");
     const cols = head.split(",");
     const table = Object.fromEntries(cols.map((c) => [c, []]));
     for (const r of rows) r.split(",").forEach((v, i) => table[cols[i]].push(v === "" ? NaN : +v));
+    // The export's time is in the run's unit (min, h or d); the page's arrays are in hours.
+    const unit = cols.find((c) => /^time_(min|h|d)$/.test(c));
+    const hours = { time_min: 1 / 60, time_h: 1, time_d: 24 }[unit];
+    table.time_h = table[unit].map((t) => t * hours);
     arms[f.slice(0, -4)] = table;
+    headers[f.slice(0, -4)] = cols;
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { arms, stdout: out };
+  return { arms, headers, stdout: out };
 }
 
 function close(a, b) {  // the CSV holds 10 significant digits
@@ -100,19 +106,19 @@ await page.selectOption("#lesson", String(depot));
 const before = await page.evaluate(() => window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)));
 const slider = page.locator("#controls fieldset", { hasText: "depot" }).locator("input[type=range]").first();
 await slider.focus();
-const times = [];
-for (let k = 0; k < 6; k++) {
+const times = [];  // page.timings entries: the whole change and its parts
+for (let k = 0; k < 12; k++) {
   const n = await page.evaluate(() => window.morsimPage.timings.length);
   await page.keyboard.press("ArrowLeft");  // keyboard: the control is operable
   await page.waitForFunction((m) => window.morsimPage.timings.length > m, n);
-  times.push(await page.evaluate(() => window.morsimPage.timings.at(-1).ms));
+  times.push(await page.evaluate(() => window.morsimPage.timings.at(-1)));
 }
 const after = await page.evaluate(() => window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)));
 const changed = before.length !== after.length || before.some((v, i) => v !== after[i]);
 check(changed, "moving the depot dose control changes the plotted occupancy");
 const toml = await page.evaluate(() => window.morsimPage.last.toml);
 if (process.env.MORSIM_WEB_DEBUG) console.log(toml);
-check(/amount = ["'](37\d|36\d|35\d)(\.\d+)? mg["']/.test(toml) && !/amount = ["']380 mg/.test(toml) && /amount = ["']25 mg/.test(toml), "the TOML shows the changed depot dose");
+check(/amount = ["'](3[3-7]\d)(\.\d+)? mg["']/.test(toml) && !/amount = ["']380 mg/.test(toml) && /amount = ["']25 mg/.test(toml), "the TOML shows the changed depot dose");
 
 // The exported TOML runs in `morsim run`, with the page's numbers.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "morsim-web-"));
@@ -143,6 +149,7 @@ if (ran) {
       if (want === undefined || !close(got, want)) bad = `${arm} ${cols[j]}[${i}]: ${got} vs ${want}`;
     }
   }
+  check(head === "arm," + ran.headers[rows[0].split(",")[0]].join(","), "the CSV download has the columns of morsim export --csv " + head.slice(0, 40));
   check(!bad && rows.length > 100, "the CSV download equals morsim export --csv " + bad);
 }
 fs.rmSync(dir, { recursive: true, force: true });
@@ -159,10 +166,16 @@ check(/naltrexone\.ke0["']? = ["']0\.2 \/h["']/.test(p.toml) && p.occ.some((v, i
       "a parameter set by path goes into [overrides] and changes the plot");
 check(errors.length === 0, "no console errors during the session " + errors.join(" | "));
 
-const sorted = [...times].sort((a, b) => a - b);
+const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
+const ms = (pick) => median(times.map(pick)).toFixed(1);
+const all = times.map((t) => t.ms).sort((a, b) => a - b);
 const size = fs.readdirSync(dist).filter((f) => f.endsWith(".js")).reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0);
-console.log(`timing: control change on the depot lesson, median ${sorted[sorted.length >> 1].toFixed(1)} ms ` +
-            `(min ${sorted[0].toFixed(1)}, max ${sorted.at(-1).toFixed(1)}); first render ${firstRenderMs} ms; ` +
+console.log(`timing: control change on the depot lesson, median of ${times.length} ${ms((t) => t.ms)} ms ` +
+            `(min ${all[0].toFixed(1)}, max ${all.at(-1).toFixed(1)}); first render ${firstRenderMs} ms; ` +
             `scripts with the wasm ${(size / 1e6).toFixed(2)} MB`);
+const stages = Object.keys(times[0].stages || {});
+console.log(`timing: medians by part: engine call ${ms((t) => t.call_ms)} ms, of it in the engine ${ms((t) => t.engine_ms)} (` +
+            stages.map((k) => `${k} ${ms((t) => t.stages[k])}`).join(", ") +
+            `), text ${ms((t) => t.text_ms)}, charts ${ms((t) => t.charts_ms)}, tables ${ms((t) => t.tables_ms)} ms`);
 await browser.close();
 process.exit(failures ? 1 : 0);
