@@ -51,9 +51,6 @@ double first_time_below(ArmSimulator& sim, const Arm& arm, const SampleObservabl
 // never.
 double last_time_at_least(ArmSimulator& sim, const Arm& arm, const SampleObservable& f, double t0,
                           double t1, double level);
-// `f` at each time, from one simulation of the arm (times sorted).
-std::vector<double> values_at(ArmSimulator& sim, const Arm& arm, const SampleObservable& f,
-                              const std::vector<double>& t_h);
 
 double agonist_occupancy(const Trajectory& t, std::size_t i);
 double antagonist_occupancy(const Trajectory& t, std::size_t i);

@@ -110,13 +110,4 @@ double last_time_at_least(ArmSimulator& sim, const Arm& arm, const SampleObserva
   return std::nan("");
 }
 
-std::vector<double> values_at(ArmSimulator& sim, const Arm& arm, const SampleObservable& f,
-                              const std::vector<double>& t_h) {
-  std::vector<double> out;
-  if (t_h.empty()) return out;
-  const Trajectory tr = sim.simulate(arm, t_h);
-  for (std::size_t i = 0; i < tr.n_times(); ++i) out.push_back(f(tr, i));
-  return out;
-}
-
 }  // namespace morsim::lessons
