@@ -28,11 +28,17 @@ const Trajectory* find_control_arm(const ScenarioSpec& spec, const std::vector<T
   return nullptr;
 }
 
-namespace {
-
+// Named, not anonymous: ChallengeMemo's entries (a class with linkage) hold them.
+namespace challenge_memo_types {
 struct Window {
   double peak_occ = -1.0, peak_t = 0.0, antagonist = 0.0, peak_effect = 0.0;
 };
+using MemoKey = std::tuple<std::string, std::vector<std::pair<double, double>>>;
+}  // namespace challenge_memo_types
+using challenge_memo_types::MemoKey;
+using challenge_memo_types::Window;
+
+namespace {
 
 Window scan(const Trajectory& tr, double t0, double t1) {
   Window w;
@@ -69,8 +75,6 @@ std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>
   }
   return w;
 }
-
-using MemoKey = std::tuple<std::string, std::vector<std::pair<double, double>>>;
 
 MemoKey memo_key(const std::string& arm, const std::vector<PeakWindow>& windows) {
   std::vector<std::pair<double, double>> w;
@@ -132,7 +136,7 @@ std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
                           const std::vector<PeakWindow>& windows) {
   // Arms the scenario does not describe are read off their samples: cheap, and not known by
   // name alone.
-  if (!current_memo || !scenario_arm(spec, tr.arm)) return locate(spec, tr, windows);
+  if (!current_memo || !find_scenario_arm(spec, tr.arm)) return locate(spec, tr, windows);
   auto& found = current_memo->found;
   const MemoKey key = memo_key(tr.arm, windows);
   const auto hit = found.find(key);
