@@ -13,7 +13,7 @@ namespace morsim::sweep {
 
 namespace {
 
-H5Id open_ds(hid_t loc, const std::string& name) {
+H5Id open_ds_for_ranks(hid_t loc, const std::string& name) {
   return H5Id(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset " + name);
 }
 
@@ -60,10 +60,10 @@ MpiSweepFile::MpiSweepFile(const std::string& path, std::size_t p, std::size_t m
       t_(t) {
   h5_check(H5Pset_dxpl_mpio(dxpl_.get(), H5FD_MPIO_COLLECTIVE), "collective transfers");
   const hid_t f = file_.get();
-  params_.emplace(open_ds(f, "/sweep/parameters"));
-  metrics_.emplace(open_ds(f, "/sweep/metrics"));
-  status_.emplace(open_ds(f, "/sweep/status"));
-  if (t_ > 0) traj_.emplace(open_ds(f, "/sweep/trajectories"));
+  params_.emplace(open_ds_for_ranks(f, "/sweep/parameters"));
+  metrics_.emplace(open_ds_for_ranks(f, "/sweep/metrics"));
+  status_.emplace(open_ds_for_ranks(f, "/sweep/status"));
+  if (t_ > 0) traj_.emplace(open_ds_for_ranks(f, "/sweep/trajectories"));
 }
 
 void MpiSweepFile::write_rows(const RowRanges& ranges, const double* params, const double* metrics,
