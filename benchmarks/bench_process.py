@@ -1,4 +1,4 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """Whole-process cost of `morsim run` on ref-v1-depot against the CVODE peer's whole process.
 
 Each process is started, runs and exits: loading shared libraries, reading the config,
@@ -49,17 +49,16 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out.h5")
         commands = {
-  "morsim run" : [ morsim, "run", config, "-o", out, "--force" ] + args.extra.split(),
-#The peer as bench_ref_v1 runs it(rtol 1e-6, atol 1e-9), one solve, no reference.
-      "CVODE peer" : [
-        peer, "--scenario", args.scenario, "--repeats", "1", "--rtol", "1e-6", "--atol", "1e-9",
-        "--no-reference"
-      ],
+            "morsim run": [morsim, "run", config, "-o", out, "--force"] + args.extra.split(),
+            # The peer as bench_ref_v1 runs it (rtol 1e-6, atol 1e-9), one solve, no reference.
+            "CVODE peer": [
+                peer, "--scenario", args.scenario, "--repeats", "1", "--rtol", "1e-6",
+                "--atol", "1e-9", "--no-reference",
+            ],
         }
         if not os.path.exists(peer):
             del commands["CVODE peer"]
-        times = {
-name: [] for name in commands}
+        times = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, cmd in commands.items():
                 times[name].append(run_once(cmd))
