@@ -1,8 +1,6 @@
-// The Ceres problem: one cost function over all residuals, its Jacobian by central differences
-// of whole simulations (objective.cpp); covariance and identifiability by SVD.
+// The fit's least squares: one cost function over all residuals, its Jacobian by central
+// differences of whole simulations (objective.cpp); covariance and identifiability by SVD.
 #include "fit/estimate.hpp"
-
-#include <ceres/ceres.h>
 
 #include <Eigen/Dense>
 #include <chrono>
@@ -17,28 +15,24 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// All residuals of the fit as one Ceres cost function. The last evaluation is cached, so the
-// Jacobian Ceres asks for at an accepted point does not simulate that point again.
-class SimulationCost : public ceres::CostFunction {
+// All residuals of the fit for the least-squares solver. The last evaluation is cached, so the
+// Jacobian the solver asks for at an accepted point does not simulate that point again.
+class SimulationCost {
  public:
-  SimulationCost(const Objective& obj, double step) : obj_(obj), step_(step) {
-    set_num_residuals(static_cast<int>(obj.n_residuals()));
-    mutable_parameter_block_sizes()->push_back(static_cast<std::int32_t>(obj.n_parameters()));
-  }
+  SimulationCost(const Objective& obj, double step) : obj_(obj), step_(step) {}
 
-  bool Evaluate(double const* const* parameters, double* residuals,
-                double** jacobians) const override {
+  bool evaluate(const double* xp, double* residuals, double* jacobian) const {
     const std::size_t np = obj_.n_parameters(), nr = obj_.n_residuals();
-    const std::vector<double> x(parameters[0], parameters[0] + np);
+    const std::vector<double> x(xp, xp + np);
     ModelPoint p;
     {
       const std::lock_guard<std::mutex> lock(mu_);
       if (cached_x_ == x) p = cached_;
     }
-    if (jacobians && jacobians[0]) {
+    if (jacobian) {
       std::vector<double> jac;
       if (!obj_.jacobian(x, step_, 1.0, p, jac)) return fail(p);
-      std::copy(jac.begin(), jac.end(), jacobians[0]);
+      std::copy(jac.begin(), jac.end(), jacobian);
     } else if (!p.ok || p.residuals.size() != nr) {
       p = obj_.evaluate(x);
       if (!p.ok) return fail(p);
@@ -76,19 +70,6 @@ class SimulationCost : public ceres::CostFunction {
   mutable std::vector<double> cached_x_;
   mutable ModelPoint cached_;
   mutable std::string last_failure_;
-};
-
-class Progress : public ceres::IterationCallback {
- public:
-  explicit Progress(const std::function<void(const IterationReport&)>& f) : f_(f) {}
-  ceres::CallbackReturnType operator()(const ceres::IterationSummary& s) override {
-    if (f_)
-      f_({s.iteration, s.cost, s.step_norm, s.cumulative_time_in_seconds, s.step_is_successful});
-    return ceres::SOLVER_CONTINUE;
-  }
-
- private:
-  const std::function<void(const IterationReport&)>& f_;
 };
 
 double half_sum_of_squares(const std::vector<double>& r) {
@@ -174,36 +155,26 @@ FitResult estimate(const FitSpec& spec, const EstimateOptions& opt) {
 
   SimulationCost cost(obj, spec.step);
   cost.seed(x, start);
-  ceres::Problem::Options po;
-  po.cost_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;
-  ceres::Problem problem(po);
-  problem.AddResidualBlock(&cost, nullptr, x.data());
+  LeastSquaresProblem problem;
+  problem.n_parameters = np;
+  problem.n_residuals = nr;
   const std::vector<double> lo = obj.lower_x(), hi = obj.upper_x();
-  for (std::size_t i = 0; i < np; ++i) {
-    if (std::isfinite(lo[i])) problem.SetParameterLowerBound(x.data(), static_cast<int>(i), lo[i]);
-    if (std::isfinite(hi[i])) problem.SetParameterUpperBound(x.data(), static_cast<int>(i), hi[i]);
-  }
-  ceres::Solver::Options so;
-  so.minimizer_type = ceres::TRUST_REGION;
-  so.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-  so.linear_solver_type = ceres::DENSE_QR;
-  so.max_num_iterations = spec.max_iterations;
-  so.parameter_tolerance = spec.parameter_tolerance;
-  so.function_tolerance = spec.function_tolerance;
-  so.num_threads = 1;  // the cost function runs its simulations on its own threads
-  so.logging_type = ceres::SILENT;
-  so.minimizer_progress_to_stdout = false;
-  Progress progress(opt.progress);
-  so.callbacks.push_back(&progress);
-  ceres::Solver::Summary summary;
-  ceres::Solve(so, &problem, &summary);
+  problem.lower = lo;
+  problem.upper = hi;
+  problem.evaluate = [&cost](const double* xp, double* res, double* jac) {
+    return cost.evaluate(xp, res, jac);
+  };
+  problem.progress = opt.progress;
+  problem.max_iterations = spec.max_iterations;
+  problem.parameter_tolerance = spec.parameter_tolerance;
+  problem.function_tolerance = spec.function_tolerance;
+  const LeastSquaresSummary summary = solve_least_squares(problem, x);
 
-  r.termination = ceres::TerminationTypeToString(summary.termination_type);
+  r.termination = summary.termination;
   r.message = summary.message;
-  if (summary.termination_type == ceres::FAILURE && !cost.last_failure().empty())
-    r.message += " (" + cost.last_failure() + ")";
-  r.converged = summary.termination_type == ceres::CONVERGENCE;
-  r.iterations = summary.num_successful_steps + summary.num_unsuccessful_steps;
+  if (summary.failed && !cost.last_failure().empty()) r.message += " (" + cost.last_failure() + ")";
+  r.converged = summary.converged;
+  r.iterations = summary.iterations;
 
   // The optimum: residuals at the fit's accuracy, the covariance from a finer Jacobian.
   const ModelPoint best = cost.at(x);

@@ -1,4 +1,4 @@
-// Weighted least squares with Ceres (Levenberg-Marquardt, bounds in transformed coordinates),
+// Weighted least squares (Levenberg-Marquardt, bounds in transformed coordinates),
 // the covariance of the estimates with identifiability from the SVD of the Jacobian, and the
 // shipped-values check of `morsim fit --check`.
 #pragma once
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fit/fit_spec.hpp"
+#include "fit/least_squares.hpp"
 #include "fit/objective.hpp"
 
 namespace morsim::fit {
@@ -33,15 +34,9 @@ struct DatasetFit {
 // Per dataset, from the model values of one evaluation.
 std::vector<DatasetFit> compare(const FitSpec& spec, const ModelPoint& point);
 
-struct IterationReport {
-  int iteration = 0;
-  double objective = 0, step_norm = 0, seconds = 0;
-  bool successful = false;
-};
-
 struct EstimateOptions {
   unsigned threads = 0;                                  // 0 = every core
-  std::function<void(const IterationReport&)> progress;  // each Ceres iteration, if set
+  std::function<void(const IterationReport&)> progress;  // each iteration, if set
   double covariance_step = 1e-3;    // finite-difference step of the covariance Jacobian ...
   double covariance_tighten = 100;  // ... with the solver tolerances divided by this
   bool curves = true;               // simulate the model curves for the output file
