@@ -155,8 +155,9 @@ class EveryPathSweeps(unittest.TestCase):
                 continue
             with self.subTest(path=path):
                 m, status = r["swept"]["metrics"], r["swept"]["status"]
-                if status[1] != 1:  # a moved value the model refuses (a phase summing to 0.9)
+                if path in REFUSED or status[1] != 1:  # a value the model refuses
                     self.assertIn(path, REFUSED, "scenario failed")
+                    self.assertEqual(list(status), [1, 2], "the sweep records it as failed")
                     continue
                 if path in NO_EFFECT:
                     np.testing.assert_array_equal(m[0], m[1])
