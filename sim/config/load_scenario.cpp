@@ -10,7 +10,6 @@
 
 #include "config/overrides.hpp"
 #include "config/schema.hpp"
-#include "config/toml_shape.hpp"
 
 namespace morsim {
 namespace {
@@ -19,14 +18,7 @@ using config::Context;
 using config::fail;
 
 toml::table parse_toml(const std::string& text, const std::string& display) {
-  config::check_toml_shape(text, display);
-  try {
-    return toml::parse(text, display);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(display, static_cast<int>(e.source().begin.line), "(syntax)",
-                      "not valid TOML: " + std::string(e.description()) + " (column " +
-                          std::to_string(e.source().begin.column) + ")");
-  }
+  return config::parse_config_toml(text, display);
 }
 
 class Loader {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "config/toml_shape.hpp"
+
 namespace morsim::config {
 namespace {
 
@@ -60,6 +62,17 @@ bool in_range(double v, Range r) {
 }
 
 }  // namespace
+
+toml::table parse_config_toml(const std::string& text, const std::string& display) {
+  check_toml_shape(text, display);
+  try {
+    return toml::parse(text, display);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(display, static_cast<int>(e.source().begin.line), "(syntax)",
+                      "not valid TOML: " + std::string(e.description()) + " (column " +
+                          std::to_string(e.source().begin.column) + ")");
+  }
+}
 
 Where where(const Context& ctx, const toml::node& n) {
   if (auto it = ctx.overridden.find(&n); it != ctx.overridden.end()) return it->second.where;

@@ -37,6 +37,10 @@ Where where(const Context& ctx, const toml::node& n);
 [[noreturn]] void fail(const Context& ctx, const toml::node& n, const std::string& key,
                        const std::string& problem);
 
+// Parses a config file's text (shape-checked first, config/toml_shape.hpp); a syntax error
+// throws ConfigError(display, line, "(syntax)", "not valid TOML: ... (column c)").
+toml::table parse_config_toml(const std::string& text, const std::string& display);
+
 // Closest candidate within a small edit distance, or "" when none is close.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "".

@@ -15,7 +15,6 @@
 #include <sstream>
 
 #include "config/toml_reader.hpp"
-#include "config/toml_shape.hpp"
 #include "fit/dataset_csv.hpp"
 #include "model/errors.hpp"
 #include "units/units.hpp"
@@ -71,14 +70,7 @@ std::string read_text(const std::string& path) {
 }
 
 toml::table parse_toml(const std::string& text, const std::string& path) {
-  config::check_toml_shape(text, path);
-  try {
-    return toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(path, static_cast<int>(e.source().begin.line), "(syntax)",
-                      "not valid TOML: " + std::string(e.description()) + " (column " +
-                          std::to_string(e.source().begin.column) + ")");
-  }
+  return config::parse_config_toml(text, path);
 }
 
 std::string names_of(const std::vector<std::pair<Statistic, const char*>>& v) {

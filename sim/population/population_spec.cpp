@@ -234,7 +234,12 @@ void read_variability(const Reader& r, const toml::table& root, PopulationSpec& 
   for (const toml::table* t : table_array(r, root, "variability")) {
     const std::string path = r.string(*t, "parameter", "variability", "", true);
     try {
-      ModelParameter target(ps.scenario, path);
+      SettablePath target(ps.scenario, path);
+      if (target.is_count())
+        r.fail(t->get("parameter"), "variability.parameter",
+               "'" + path +
+                   "' is a count of doses, not a quantity that varies between subjects "
+                   "(adherence is drawn by [[adherence]])");
       Distribution d = read_distribution(r, *t, "variability", target.dimension(), {"parameter"});
       if (target.must_be_positive() && d.kind != Distribution::Kind::kLogNormal)
         d.min = std::max(d.min, 0.0);  // a normal draw below zero is redrawn

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "config/settable_params.hpp"
 #include "model/scenario.hpp"
-#include "params/model_parameter.hpp"
 
 namespace morsim {
 class ModelLibrary;  // config/load_scenario.hpp
@@ -37,7 +37,7 @@ struct Distribution {
 };
 
 struct Variability {
-  ModelParameter target;
+  SettablePath target;
   Distribution dist;
 };
 

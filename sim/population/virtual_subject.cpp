@@ -86,7 +86,7 @@ ScenarioSpec ParameterSampler::individual(std::uint64_t subject, SubjectParamete
   for (std::size_t i = 0; i < n; ++i)
     drawn.values[i] =
         std::clamp(drawn.values[i], ps.variability[i].dist.min, ps.variability[i].dist.max);
-  for (int order = 0; order <= 2; ++order)
+  for (int order = 0; order < SettablePath::kApplyOrders; ++order)
     for (std::size_t i = 0; i < n; ++i)
       if (ps.variability[i].target.apply_order() == order)
         ps.variability[i].target.set(spec, drawn.values[i]);

@@ -84,9 +84,12 @@ Evaluator::Base& Evaluator::base_for(const std::vector<double>& key,
   auto b = std::make_unique<Base>();
   b->spec = sw_.base;
   ChallengeDose ignored;
-  for (std::size_t j = 0; j < sw_.parameters.size(); ++j)
-    if (!sw_.parameters[j].target.is_challenge())
-      sw_.parameters[j].target.apply(b->spec, ignored, params[j]);
+  // In the order --set gives the same result in (volumes first): see SettablePath.
+  for (int order = 0; order < SettablePath::kApplyOrders; ++order)
+    for (std::size_t j = 0; j < sw_.parameters.size(); ++j)
+      if (!sw_.parameters[j].target.is_challenge() &&
+          sw_.parameters[j].target.apply_order() == order)
+        sw_.parameters[j].target.apply(b->spec, ignored, params[j]);
   validate(b->spec);
   b->model = std::make_unique<CompiledModel>(b->spec);
   b->integrator = make_integrator(b->spec.solver, b->model->absolute_tolerance(b->spec.solver));

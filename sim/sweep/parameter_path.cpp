@@ -1,19 +1,13 @@
-// Path parsing against the base scenario's names; the setters write internal units.
+// The challenge paths are the sweep's own; every other path is the --set vocabulary's.
 #include "sweep/parameter_path.hpp"
 
-#include <cmath>
 #include <stdexcept>
-
-#include "model/errors.hpp"
 
 namespace morsim::sweep {
 
 namespace {
 
-// The sweep sets molar masses too and lets binding parameters of any compound be set.
-constexpr ModelParameterRules kSweepRules{true, false};
-
-[[noreturn]] void unknown(const std::string& path, const std::string& why) {
+[[noreturn]] void unknown_sweep_path(const std::string& path, const std::string& why) {
   throw std::invalid_argument("unknown parameter path '" + path + "': " + why +
                               " (allowed: " + allowed_parameter_paths() + ")");
 }
@@ -21,59 +15,32 @@ constexpr ModelParameterRules kSweepRules{true, false};
 }  // namespace
 
 std::string allowed_parameter_paths() {
-  return allowed_model_paths(kSweepRules) +
-         ", doses.<arm>.<index>.{amount, time, missed_last}, challenge.{amount, time}";
+  return "every path `morsim show --params BASE` lists (<compound>.<key>, "
+         "<compound>.peripheral[i].<key>, <compound>.metabolites[i].fraction, "
+         "<formulation>.<key>, <formulation>.<phase>.<key>, receptor.transducer_slope, "
+         "doses.<arm>.<index>.{amount, time, missed_last}), challenge.{amount, time}";
 }
 
 ParameterPath::ParameterPath(const ScenarioSpec& base, const std::string& path, bool has_challenge)
     : path_(path), dim_(dim::dimensionless()) {
-  const std::vector<std::string> p = split_parameter_path(path);
-  if (p.size() == 2 && p[0] == "challenge") {
-    if (!has_challenge) unknown(path, "the sweep file has no [challenge]");
-    if (p[1] == "amount") {
+  if (path.rfind("challenge.", 0) == 0) {
+    if (!has_challenge) unknown_sweep_path(path, "the sweep file has no [challenge]");
+    const std::string key = path.substr(10);
+    if (key == "amount") {
       kind_ = Kind::kChallengeAmount;
       dim_ = dim::mass();
-    } else if (p[1] == "time") {
+    } else if (key == "time") {
       kind_ = Kind::kChallengeTime;
       dim_ = dim::time();
     } else {
-      unknown(path, "a challenge has 'amount' and 'time'");
-    }
-    return;
-  }
-  if (p.size() == 4 && p[0] == "doses") {
-    std::size_t arm = base.arms.size();
-    for (std::size_t i = 0; i < base.arms.size(); ++i)
-      if (base.arms[i].name == p[1]) arm = i;
-    if (arm == base.arms.size()) unknown(path, "no arm '" + p[1] + "'");
-    std::size_t idx = 0;
-    try {
-      idx = std::stoul(p[2]);
-    } catch (const std::exception&) {
-      unknown(path, "'" + p[2] + "' is not a dose index");
-    }
-    if (idx >= base.arms[arm].doses.size())
-      unknown(path, "arm '" + p[1] + "' has " + std::to_string(base.arms[arm].doses.size()) +
-                        " dose records (indices from 0)");
-    a_ = arm;
-    b_ = idx;
-    if (p[3] == "amount") {
-      kind_ = Kind::kDoseAmount;
-      dim_ = dim::mass();
-    } else if (p[3] == "time") {
-      kind_ = Kind::kDoseTime;
-      dim_ = dim::time();
-    } else if (p[3] == "missed_last") {
-      kind_ = Kind::kDoseMissedLast;  // a count: the last k doses of the record not taken
-    } else {
-      unknown(path, "a dose has 'amount', 'time' and 'missed_last'");
+      unknown_sweep_path(path, "a challenge has 'amount' and 'time'");
     }
     return;
   }
   try {
-    model_.emplace(base, path, kSweepRules);
-  } catch (const UnknownModelParameter& e) {
-    unknown(path, e.why());
+    model_.emplace(base, path);
+  } catch (const UnknownSettablePath& e) {
+    unknown_sweep_path(path, e.why());
   }
   dim_ = model_->dimension();
 }
@@ -86,22 +53,6 @@ void ParameterPath::apply(ScenarioSpec& spec, ChallengeDose& challenge, double v
     case Kind::kChallengeTime:
       challenge.time_h = v;
       return;
-    case Kind::kDoseAmount:
-      spec.arms[a_].doses[b_].amount_mg = v;
-      return;
-    case Kind::kDoseTime:
-      spec.arms[a_].doses[b_].time_h = v;
-      return;
-    case Kind::kDoseMissedLast: {
-      DoseRecord& d = spec.arms[a_].doses[b_];
-      const long k = std::lround(v);
-      if (k < 0 || k > d.addl + 1 || static_cast<double>(k) != v)
-        throw ModelError(path_ + ": expected a whole number of doses in [0, " +
-                         std::to_string(d.addl + 1) + "], got " + std::to_string(v));
-      d.missed.clear();
-      for (long i = d.addl + 1 - k; i <= d.addl; ++i) d.missed.push_back(static_cast<int>(i));
-      return;
-    }
     case Kind::kModel:
       model_->set(spec, v);
       return;

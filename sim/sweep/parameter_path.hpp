@@ -1,13 +1,14 @@
-// Sweep parameter paths ("naltrexone.koff", "doses.naltrexone.0.amount", "challenge.time")
-// resolved once against the base scenario into setters on a ScenarioSpec copy.
+// Sweep parameter paths: every path of `morsim show --params` (resolved through the one
+// vocabulary, config/settable_params.hpp), and the sweep's own challenge.amount and
+// challenge.time, resolved once against the base scenario into setters on a ScenarioSpec copy.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
 
+#include "config/settable_params.hpp"
 #include "model/scenario.hpp"
-#include "params/model_parameter.hpp"
 #include "units/units.hpp"
 
 namespace morsim::sweep {
@@ -29,25 +30,17 @@ class ParameterPath {
   const ExpectedDimension& dimension() const { return dim_; }
   // True for challenge.amount / challenge.time: scenarios differing only in these share the
   // antagonist-only prefix of the simulation.
-  bool is_challenge() const {
-    return kind_ == Kind::kChallengeAmount || kind_ == Kind::kChallengeTime;
-  }
+  bool is_challenge() const { return kind_ != Kind::kModel; }
+  // The order in which a scenario's parameters are set (SettablePath::apply_order).
+  int apply_order() const { return model_ ? model_->apply_order() : 0; }
   void apply(ScenarioSpec& spec, ChallengeDose& challenge, double value) const;
 
  private:
-  enum class Kind {
-    kModel,  // a compound or formulation parameter: model_
-    kDoseAmount,
-    kDoseTime,
-    kDoseMissedLast,
-    kChallengeAmount,
-    kChallengeTime
-  };
+  enum class Kind { kModel, kChallengeAmount, kChallengeTime };
   std::string path_;
   Kind kind_ = Kind::kModel;
   ExpectedDimension dim_;
-  std::optional<ModelParameter> model_;
-  std::size_t a_ = 0, b_ = 0;  // arm index, dose index
+  std::optional<SettablePath> model_;  // every path but the challenge's
 };
 
 // The path patterns accepted, for error messages and docs.

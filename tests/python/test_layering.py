@@ -1,6 +1,6 @@
 """The rooms of sim/ keep to their rules: every quoted #include in sim/ names a file of sim/,
 io/ includes only io/, model/ and resources/, the physics (model/, binding/, pk/, solver/,
-params/, units/) includes nothing that reads files or the command line or runs a feature, nor
+units/) includes nothing that reads files or the command line or runs a feature, nor
 HDF5, TOML, CLI11 or MPI headers, and docs/architecture.md names
 every folder under sim/ (and no folder that is not there), top down. No arrow runs back up: a
 folder includes only folders listed below it there, and the folders form no cycle.
@@ -23,7 +23,7 @@ SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s*<([^>]+)>', re.M)
 ONLY = {"io": {"io", "model", "resources"}}
 # Folders a room must not include from.
 PHYSICS_MUST_NOT = {"cli", "config", "io", "sweep", "population", "fit", "lessons"}
-PHYSICS = ("model", "binding", "pk", "solver", "params", "units")
+PHYSICS = ("model", "binding", "pk", "solver", "units")
 NEVER = {room: PHYSICS_MUST_NOT for room in PHYSICS}
 # Libraries of files, formats, the command line and processes: outside the physics.
 IO_LIBRARY = re.compile(r"^(hdf5.*\.h|H5.*\.h|toml\+\+/.*|toml\.hpp|CLI/.*|mpi\.h)$")

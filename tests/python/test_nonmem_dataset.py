@@ -197,6 +197,26 @@ class BadCsv(unittest.TestCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("dataset: missing (required with --dataset", r.stderr)
 
+    def test_bad_mapping_key(self):
+        # The [dataset] table is read by the config reader: file:line: key: problem with the
+        # "did you mean" of every other config error, exit 2, one line.
+        bad = os.path.join(self.tmp.name, "bad.toml")
+        with open(bad, "w") as f:
+            f.write(SCENARIO + MAPPING + 'amount_units = "ug"\n')
+        line_no = (SCENARIO + MAPPING).count("\n") + 1
+        data = os.path.join(self.tmp.name, "data.csv")
+        with open(data, "w") as f:
+            f.write(self.HEADER + "1,0,1,50,2,0,0,0,0\n")
+        r = run("run", bad, "--dataset", data, "-o", self.h5)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn(f"{bad}:{line_no}: dataset.amount_units: unknown key 'amount_units'",
+                      lines[0])
+        self.assertIn("did you mean 'amount_unit'", lines[0])
+        self.assertIn("(allowed: time_unit, amount_unit, cmt, id)", lines[0])
+        self.assertFalse(os.path.exists(self.h5), "nothing is written")
+
 
 class Import(unittest.TestCase):
     def test_ids_are_arms_and_observations_output_times(self):

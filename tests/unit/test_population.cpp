@@ -350,3 +350,48 @@ seed = 1
   CHECK(r.arms[0].subjects[0].doses_taken_fraction == 1.0);
   CHECK(r.arms[0].subjects[0].rewarding_uses == r.arms[0].subjects[2].rewarding_uses);
 }
+
+TEST_CASE("population: every show --params path may vary except dose counts", "[population]") {
+  // The one vocabulary: paths the population did not know before (indexed ones, hill, the
+  // receptor's slope) are drawn and set like the others.
+  const PopulationSpec ps = load(R"(
+[population]
+subjects = 4
+[[variability]]
+parameter = "naltrexone.peripheral[0].k21"
+distribution = "lognormal"
+cv = 0.3
+[[variability]]
+parameter = "naltrexone.metabolites[0].fraction"
+distribution = "uniform"
+low = 0.2
+high = 0.4
+[[variability]]
+parameter = "heroin.hill"
+distribution = "lognormal"
+cv = 0.1
+[[variability]]
+parameter = "receptor.transducer_slope"
+distribution = "lognormal"
+cv = 0.2
+)");
+  REQUIRE(ps.variability.size() == 4);
+  const ParameterSampler sampler(ps);
+  SubjectParameters drawn;
+  const ScenarioSpec s = sampler.individual(1, drawn);
+  const Compound& nal = *s.find_compound("naltrexone");
+  CHECK(nal.peripherals[0].k_in_per_h == drawn.values[0]);
+  CHECK(nal.metabolites[0].fraction == drawn.values[1]);
+  CHECK(s.find_compound("heroin")->binding.hill_n == drawn.values[2]);
+  CHECK(s.receptor.transducer_slope == drawn.values[3]);
+  CHECK(drawn.values[1] >= 0.2);
+  CHECK(drawn.values[1] <= 0.4);
+  CHECK_THROWS_WITH(load("[population]\nsubjects = 4\n[[variability]]\n"
+                         "parameter = \"doses.oral.0.missed_last\"\ndistribution = \"normal\"\n"
+                         "cv = 0.1\n"),
+                    Catch::Contains("a count of doses") && Catch::Contains("[[adherence]]"));
+  CHECK_THROWS_WITH(load("[population]\nsubjects = 4\n[[variability]]\n"
+                         "parameter = \"naltrexone.k_elim\"\ndistribution = \"normal\"\n"
+                         "cv = 0.1\n"),
+                    Catch::Contains("now called 'elimination_rate'"));
+}

@@ -226,3 +226,80 @@ TEST_CASE("show --params names units, alternatives and doses", "[config][set]") 
   const std::string table = describe_settable_parameters(s);
   CHECK_THAT(table, Catch::Contains("doses.treated.1.time") && Catch::Contains("heroin.kon"));
 }
+
+TEST_CASE("every listed path, moved, sets the model a sweep sets as --set does",
+          "[config][set][sweep]") {
+  // The one vocabulary: the setter a sweep or population resolves a listed path to writes
+  // the ScenarioSpec that --set of the same value (the TOML reread) gives, for every path of
+  // every shipped scenario, including the alternatives that derive other numbers (central
+  // volume under a written clearance or peripheral Q, koff and hill under a written ki, a
+  // phase fraction beside a "rest" phase).
+  std::vector<fs::path> configs;
+  for (const char* dir :
+       {"configs/demo", "configs/reference", "configs/calibration/scenarios", "configs/sweeps"})
+    for (const auto& e : fs::directory_iterator(kSource / dir)) {
+      const std::string text = text_of(e.path());
+      if (e.path().extension() == ".toml" && text.find("[population]") == std::string::npos &&
+          text.find("[sweep]") == std::string::npos)
+        configs.push_back(e.path());
+    }
+  std::size_t checked = 0, refused = 0;
+  for (const fs::path& config : configs) {
+    const ScenarioSpec base = load_scenario_file(config.string());
+    const std::vector<SettablePath> paths = settable_paths(base);
+    REQUIRE(paths.size() == settable_parameters(base).size());
+    for (const SettablePath& p : paths) {
+      const double now = p.get(base);
+      const double moved = p.is_count() ? now + 1 : now == 0.0 ? 0.1 : now * 0.9;
+      const std::string unit = p.is_count() ? "" : p.dimension().internal_unit();
+      const std::string set =
+          p.path() + "=" + format_number(moved) + (unit.empty() ? "" : " " + unit);
+      INFO(config.filename().string() << ": --set '" << set << "'");
+      ScenarioSpec by_set;
+      try {
+        by_set = load_scenario_file(config.string(), {set});
+      } catch (const ConfigError&) {
+        ++refused;  // e.g. the only phase's fraction below 1: --set refuses, as validate would
+        continue;
+      }
+      ScenarioSpec by_setter = base;
+      SettablePath(base, p.path()).set(by_setter, moved);
+      const std::vector<double> want = numbers(by_set), got = numbers(by_setter);
+      REQUIRE(got.size() == want.size());
+      double worst = 0.0;
+      for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, rel(got[i], want[i]));
+      CHECK(worst <= 1e-12);
+      CHECK(numbers(by_setter) != numbers(base));
+      ++checked;
+    }
+  }
+  CHECK(checked > 300);
+  CHECK(refused < checked / 10);
+}
+
+TEST_CASE("a path outside the vocabulary is refused with its reason", "[config][set]") {
+  const ScenarioSpec s = load();
+  const auto why = [&](const std::string& path) {
+    try {
+      SettablePath(s, path);
+    } catch (const UnknownSettablePath& e) {
+      CHECK_THAT(e.what(), Catch::Contains("allowed:") && Catch::Contains("show --params"));
+      return e.why();
+    }
+    FAIL("accepted: " << path);
+    throw;
+  };
+  CHECK_THAT(why("naltrexone.kofff"),
+             Catch::Contains("no parameter 'kofff'") && Catch::Contains("did you mean 'koff'"));
+  CHECK_THAT(why("naltrexone.brain_partition"), Catch::Contains("now called 'partition'"));
+  CHECK_THAT(why("naltrexone.k_elim"), Catch::Contains("now called 'elimination_rate'"));
+  CHECK_THAT(why("naltrexone.peripheral[0].volume"), Catch::Contains("with k12 and k21"));
+  CHECK_THAT(why("naltrexone-oral-50mg.gut.transit[3]"),
+             Catch::Contains("transit[0] to transit[0]"));
+  CHECK_THAT(why("naltrexone-oral-50mg.gut.rate"), Catch::Contains("'gut.transit[0]'"));
+  CHECK_THAT(why("naltrexon.koff"), Catch::Contains("did you mean 'naltrexone.koff'"));
+  // Listed paths are accepted; the counts are marked as such.
+  CHECK(SettablePath(s, "doses.treated.0.missed_last").is_count());
+  CHECK(SettablePath(s, "naltrexone.peripheral[0].k12").dimension().internal_unit() == "/h");
+  CHECK(SettablePath(s, "receptor.transducer_slope").get(s) == s.receptor.transducer_slope);
+}

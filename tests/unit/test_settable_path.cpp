@@ -1,8 +1,8 @@
-// Parameter paths shared by sweeps and populations, in the vocabulary of the model files.
+// The one parameter vocabulary resolved into setters, as sweeps and populations use it.
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "params/model_parameter.hpp"
+#include "config/settable_params.hpp"
 #include "support/simple_models.hpp"
 #include "sweep/parameter_path.hpp"
 
@@ -21,32 +21,35 @@ ScenarioSpec two_step_depot() {
 
 TEST_CASE("<phase>.transit[i] sets one rate of the chain, as --set does", "[params]") {
   ScenarioSpec spec = two_step_depot();
-  const ModelParameter second(spec, "depot.input.transit[1]");
+  const SettablePath second(spec, "depot.input.transit[1]");
   CHECK(second.get(spec) == 0.5);
   second.set(spec, 4.0);
   CHECK(spec.formulations[0].phases[0].transit_rates_per_h == std::vector<double>{2.0, 4.0});
   CHECK(second.get(spec) == 4.0);
-  CHECK_THROWS_WITH(ModelParameter(spec, "depot.input.transit[2]"),
+  CHECK_THROWS_WITH(SettablePath(spec, "depot.input.transit[2]"),
                     Catch::Contains("transit[0] to transit[1]"));
-  CHECK_THROWS_WITH(ModelParameter(spec, "depot.input.rate"), Catch::Contains("transit[0]"));
+  CHECK_THROWS_WITH(SettablePath(spec, "depot.input.rate"), Catch::Contains("transit[0]"));
 }
 
 TEST_CASE("sweeps and populations use the model files' names", "[params]") {
   ScenarioSpec spec = two_step_depot();
-  const ModelParameter half_life(spec, "drug.half_life");
+  spec.compounds[0].ke0_per_h = 1.0;  // a brain compartment: ke0, ke0_half_life, partition
+  CHECK_THROWS_WITH(SettablePath(two_step_depot(), "drug.ke0"),
+                    Catch::Contains("has no [brain] compartment"));
+  const SettablePath half_life(spec, "drug.half_life");
   half_life.set(spec, 2.0);
   CHECK(spec.compounds[0].k_elim_per_h == Approx(std::log(2.0) / 2.0));
   CHECK(half_life.get(spec) == Approx(2.0));
-  const ModelParameter ke0_half_life(spec, "drug.ke0_half_life");
+  const SettablePath ke0_half_life(spec, "drug.ke0_half_life");
   ke0_half_life.set(spec, 0.5);
   CHECK(spec.compounds[0].ke0_per_h == Approx(std::log(2.0) / 0.5));
-  ModelParameter(spec, "drug.partition").set(spec, 0.25);
+  SettablePath(spec, "drug.partition").set(spec, 0.25);
   CHECK(spec.compounds[0].brain_partition == 0.25);
-  ModelParameter(spec, "drug.elimination_rate").set(spec, 0.3);
+  SettablePath(spec, "drug.elimination_rate").set(spec, 0.3);
   CHECK(spec.compounds[0].k_elim_per_h == 0.3);
-  CHECK_THROWS_WITH(ModelParameter(spec, "drug.brain_partition"),
+  CHECK_THROWS_WITH(SettablePath(spec, "drug.brain_partition"),
                     Catch::Contains("now called 'partition'"));
-  CHECK_THROWS_WITH(ModelParameter(spec, "drug.k_elim"),
+  CHECK_THROWS_WITH(SettablePath(spec, "drug.k_elim"),
                     Catch::Contains("now called 'elimination_rate'"));
 }
 
@@ -54,7 +57,7 @@ TEST_CASE("a sweep sets a chain's rate as a population does", "[params][sweep]")
   ScenarioSpec by_sweep = two_step_depot(), by_population = two_step_depot();
   ChallengeDose none;
   ParameterPath(by_sweep, "depot.input.transit[0]", false).apply(by_sweep, none, 1.0);
-  ModelParameter(by_population, "depot.input.transit[0]").set(by_population, 1.0);
+  SettablePath(by_population, "depot.input.transit[0]").set(by_population, 1.0);
   CHECK(by_sweep.formulations[0].phases[0].transit_rates_per_h == std::vector<double>{1.0, 0.5});
   CHECK(by_population.formulations[0].phases[0].transit_rates_per_h ==
         by_sweep.formulations[0].phases[0].transit_rates_per_h);
