@@ -232,10 +232,7 @@ ArmCache& arm_cache() {
 
 }  // namespace
 
-void set_arm_cache(bool enabled) {
-  arm_cache() = ArmCache{};
-  arm_cache().enabled = enabled;
-}
+void set_arm_cache(bool enabled) { arm_cache().enabled = enabled; }
 
 val run_lesson_config(const std::string& toml_text, const std::string& display_name,
                       const std::vector<std::string>& edits) {

@@ -20,8 +20,8 @@ emscripten::val run_lesson_config(const std::string& toml_text, const std::strin
                                   const std::vector<std::string>& edits);
 
 // Arms are simulated again only when what they depend on changed (their key: the resolved
-// config with only that arm and the models it uses); false empties the cache and simulates
-// every arm on each run (the browser test compares the two).
+// config with only that arm and the models it uses). With false, runs simulate every arm and
+// neither read nor replace the cache (the browser test compares the two).
 void set_arm_cache(bool enabled);
 
 // The CSV of the last run that succeeded: the columns of `morsim export --csv`, with the arm

@@ -43,6 +43,7 @@
   function edits() {
     return page.editsOf().concat(page.overrides.map(([p, v]) => "set:" + p + "=" + v));
   }
+  page.edits = edits;
 
   function run() {
     const t0 = performance.now();
