@@ -76,6 +76,7 @@ const t0 = Date.now();
 await page.goto(pathToFileURL(path.join(dist, "index.html")).href);
 await page.waitForFunction(() => window.morsimPage && window.morsimPage.ready, null, { timeout: 20000 });
 const firstRenderMs = Date.now() - t0;
+const firstInPage = await page.evaluate(() => window.morsimPage.firstRenderMs);
 check(errors.length === 0, "the page loads with no console errors " + (errors.length ? errors.join(" | ") : ""));
 
 const lessons = await page.evaluate(() => window.morsimPage.lessons.map((l) => l.path));
@@ -214,15 +215,19 @@ await cacheCheck("depot dose in equilibrium mode", async () => { await slider.fo
 check(errors.length === 0, "no console errors during the session " + errors.join(" | "));
 
 const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
-const ms = (pick) => median(times.map(pick)).toFixed(1);
+const ms = (pick) => median(times.map(pick)).toFixed(1) + "/" + Math.max(...times.map(pick)).toFixed(1);
 const all = times.map((t) => t.ms).sort((a, b) => a - b);
 const size = fs.readdirSync(dist).filter((f) => f.endsWith(".js")).reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0);
-console.log(`timing: control change on the depot lesson, median of ${times.length} ${ms((t) => t.ms)} ms ` +
-            `(min ${all[0].toFixed(1)}, max ${all.at(-1).toFixed(1)}); first render ${firstRenderMs} ms; ` +
-            `scripts with the wasm ${(size / 1e6).toFixed(2)} MB`);
+const wasm = fs.statSync(path.join(dist, "morsim.js")).size;
+console.log(`timing: control change on the depot lesson (re-simulate, paragraph, redraw), ${times.length} changes: ` +
+            `median ${median(all).toFixed(1)} ms, min ${all[0].toFixed(1)}, max ${all.at(-1).toFixed(1)}; ` +
+            `first render ${firstRenderMs} ms (page load to the depot lesson drawn; in the page ${firstInPage.toFixed(0)} ms); ` +
+            `scripts ${(size / 1e6).toFixed(2)} MB (morsim.js with the wasm inlined ${(wasm / 1e6).toFixed(2)} MB); ` +
+            `load average ${os.loadavg()[0].toFixed(1)}`);
 const stages = Object.keys(times[0].stages || {});
-console.log(`timing: medians by part: engine call ${ms((t) => t.call_ms)} ms, of it in the engine ${ms((t) => t.engine_ms)} (` +
+console.log(`timing: by part, median/max ms: engine call ${ms((t) => t.call_ms)}, of it in the engine ${ms((t) => t.engine_ms)} (` +
             stages.map((k) => `${k} ${ms((t) => t.stages[k])}`).join(", ") +
-            `), text ${ms((t) => t.text_ms)}, charts ${ms((t) => t.charts_ms)}, tables ${ms((t) => t.tables_ms)} ms`);
+            `), text ${ms((t) => t.text_ms)}, charts' data ${ms((t) => t.charts_ms)}, tables ${ms((t) => t.tables_ms)}, ` +
+            `canvas drawing ${ms((t) => t.draw_ms)}; arms re-simulated: ${[...new Set(times.map((t) => t.simulated.join("+")))].join(", ")}`);
 await browser.close();
 process.exit(failures ? 1 : 0);
