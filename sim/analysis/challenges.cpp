@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "analysis/dense_peak.hpp"
@@ -76,16 +77,13 @@ std::vector<PeakWindow> challenge_windows(const std::vector<const DoseLogEntry*>
   return w;
 }
 
-MemoKey memo_key(const std::string& arm, const std::vector<PeakWindow>& windows) {
-  std::vector<std::pair<double, double>> w;
-  for (const PeakWindow& x : windows) w.emplace_back(x.t0_h, x.t1_h);
-  return {arm, w};
-}
-
 }  // namespace
 
 struct ChallengeMemo::Entries {
   std::map<MemoKey, std::vector<Window>> found;
+  // identify(): the spec whose arms are named, and their identities by arm name.
+  const ScenarioSpec* spec = nullptr;
+  std::map<std::string, std::string> identities;
 };
 
 namespace {
@@ -99,6 +97,28 @@ ChallengeMemo::ChallengeMemo() : entries_(new Entries), outer_(current_memo) {
 ChallengeMemo::~ChallengeMemo() {
   current_memo = outer_;
   delete entries_;
+}
+
+// Identified arms' keys start with '#', names with '='.
+void ChallengeMemo::identify(const ScenarioSpec& spec, const std::string& arm,
+                             const std::string& identity) {
+  if (entries_->spec != &spec) entries_->identities.clear();
+  entries_->spec = &spec;
+  entries_->identities[arm] = "#" + identity;
+}
+
+std::shared_ptr<const ChallengeMemo::Entries> ChallengeMemo::identified() const {
+  auto out = std::make_shared<Entries>();
+  for (const auto& [key, windows] : entries_->found)
+    if (std::get<0>(key).front() == '#') out->found.emplace(key, windows);
+  return out;
+}
+
+void ChallengeMemo::seed(const Entries& saved) {
+  std::set<std::string> ours;
+  for (const auto& [arm, identity] : entries_->identities) ours.insert(identity);
+  for (const auto& [key, windows] : saved.found)
+    if (ours.count(std::get<0>(key))) entries_->found.emplace(key, windows);
 }
 
 namespace {
@@ -131,6 +151,18 @@ std::vector<Window> locate(const ScenarioSpec& spec, const Trajectory& tr,
   return out;
 }
 
+// An arm's entries in a memo: its identity when the memo has one for it, else its name.
+MemoKey memo_key(const ChallengeMemo::Entries& memo, const ScenarioSpec& spec,
+                 const std::string& arm, const std::vector<PeakWindow>& windows) {
+  std::vector<std::pair<double, double>> w;
+  for (const PeakWindow& x : windows) w.emplace_back(x.t0_h, x.t1_h);
+  if (memo.spec == &spec) {
+    const auto id = memo.identities.find(arm);
+    if (id != memo.identities.end()) return {id->second, w};
+  }
+  return {"=" + arm, w};
+}
+
 // locate(), through the current memo when there is one.
 std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
                           const std::vector<PeakWindow>& windows) {
@@ -138,7 +170,7 @@ std::vector<Window> peaks(const ScenarioSpec& spec, const Trajectory& tr,
   // name alone.
   if (!current_memo || !find_scenario_arm(spec, tr.arm)) return locate(spec, tr, windows);
   auto& found = current_memo->found;
-  const MemoKey key = memo_key(tr.arm, windows);
+  const MemoKey key = memo_key(*current_memo, spec, tr.arm, windows);
   const auto hit = found.find(key);
   if (hit != found.end()) return hit->second;
   return found.emplace(key, locate(spec, tr, windows)).first->second;

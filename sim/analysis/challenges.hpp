@@ -1,6 +1,7 @@
 // What each agonist dose (a "challenge") reaches at the receptor, and how much is blocked.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,16 @@ class ChallengeMemo {
   ChallengeMemo(const ChallengeMemo&) = delete;
   ChallengeMemo& operator=(const ChallengeMemo&) = delete;
   struct Entries;
+
+  // The arm of `spec` named `arm` is known by `identity` instead of its name: a key of
+  // everything its simulation depends on (the caller's), so that its peaks can be carried to
+  // the memo of a later run whose arm has the same identity. Other specs' arms of that name
+  // (a lesson's variants) are still known by name.
+  void identify(const ScenarioSpec& spec, const std::string& arm, const std::string& identity);
+  // The peaks located so far of the identified arms, and taking those of `saved` whose
+  // identity is among this memo's (the rest of `saved` is ignored).
+  std::shared_ptr<const Entries> identified() const;
+  void seed(const Entries& saved);
 
  private:
   Entries* entries_;

@@ -51,6 +51,10 @@ double first_time_below(ArmSimulator& sim, const Arm& arm, const SampleObservabl
 // never.
 double last_time_at_least(ArmSimulator& sim, const Arm& arm, const SampleObservable& f, double t0,
                           double t1, double level);
+// The same for several levels, on one coarse simulation.
+std::vector<double> last_times_at_least(ArmSimulator& sim, const Arm& arm,
+                                        const SampleObservable& f, double t0, double t1,
+                                        const std::vector<double>& levels);
 
 double agonist_occupancy(const Trajectory& t, std::size_t i);
 double antagonist_occupancy(const Trajectory& t, std::size_t i);

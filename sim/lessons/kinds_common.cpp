@@ -97,17 +97,34 @@ double first_time_below(ArmSimulator& sim, const Arm& arm, const SampleObservabl
 
 double last_time_at_least(ArmSimulator& sim, const Arm& arm, const SampleObservable& f, double t0,
                           double t1, double level) {
-  if (!(t1 > t0)) return std::nan("");
-  const Trajectory c = sim.simulate(arm, even(t0, t1, kCoarseSteps));
-  for (std::size_t i = c.n_times(); i-- > 0;) {
-    if (f(c, i) < level) continue;
-    if (i + 1 == c.n_times()) return c.t_h[i];
-    const Trajectory d = sim.simulate(arm, even(c.t_h[i], c.t_h[i + 1], kFineSteps));
-    for (std::size_t j = d.n_times() - 1; j-- > 0;)
-      if (f(d, j) >= level) return interpolate(d, f, j, level);
-    return c.t_h[i];
+  return last_times_at_least(sim, arm, f, t0, t1, {level}).front();
+}
+
+std::vector<double> last_times_at_least(ArmSimulator& sim, const Arm& arm,
+                                        const SampleObservable& f, double t0, double t1,
+                                        const std::vector<double>& levels) {
+  std::vector<double> out(levels.size(), std::nan(""));
+  if (!(t1 > t0)) return out;
+  const Trajectory c = sim.simulate(arm, even(t0, t1, kCoarseSteps));  // one for every level
+  for (std::size_t k = 0; k < levels.size(); ++k) {
+    const double level = levels[k];
+    for (std::size_t i = c.n_times(); i-- > 0;) {
+      if (f(c, i) < level) continue;
+      if (i + 1 == c.n_times()) {
+        out[k] = c.t_h[i];
+        break;
+      }
+      const Trajectory d = sim.simulate(arm, even(c.t_h[i], c.t_h[i + 1], kFineSteps));
+      out[k] = c.t_h[i];
+      for (std::size_t j = d.n_times() - 1; j-- > 0;)
+        if (f(d, j) >= level) {
+          out[k] = interpolate(d, f, j, level);
+          break;
+        }
+      break;
+    }
   }
-  return std::nan("");
+  return out;
 }
 
 }  // namespace morsim::lessons

@@ -3,6 +3,10 @@
 #include <toml++/toml.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "analysis/challenges.hpp"
@@ -11,7 +15,8 @@
 #include "io/csv_write.hpp"
 #include "lessons/run_lesson.hpp"
 #include "resources/resources.hpp"
-#include "solver/simulate.hpp"
+#include "solver/arm_simulator.hpp"
+#include "solver/sample_grid.hpp"
 
 namespace morsim::web {
 namespace {
@@ -147,7 +152,87 @@ LastRun& last_run() {
   return run;
 }
 
+// The compounds an arm's doses put in the body: the dosed ones, what their first pass and
+// metabolism form (at any depth); and the formulations it doses.
+struct ArmUses {
+  std::set<std::string> compounds, formulations;
+};
+ArmUses uses_of(const ScenarioSpec& spec, const Arm& arm) {
+  ArmUses u;
+  std::vector<std::string> todo;
+  for (const DoseRecord& d : arm.doses) {
+    u.formulations.insert(d.formulation);
+    if (const Formulation* f = spec.find_formulation(d.formulation)) {
+      todo.push_back(f->compound);
+      for (const FirstPassLink& l : f->first_pass) todo.push_back(l.metabolite);
+    }
+  }
+  while (!todo.empty()) {
+    const std::string c = todo.back();
+    todo.pop_back();
+    if (!u.compounds.insert(c).second) continue;
+    if (const Compound* m = spec.find_compound(c))
+      for (const MetaboliteLink& l : m->metabolites) todo.push_back(l.metabolite);
+  }
+  return u;
+}
+
+// What an arm's simulation (and its challenge peaks) depends on, from the data: the resolved
+// config (spec.config_text: models inlined, overrides applied, parsed as `resolved`) with only
+// this arm, and of the compounds and formulations the arm does not use only their names, plus
+// every compound's kind (the trajectory's columns). A compound the arm never doses stays at
+// zero, so its parameters cannot change the arm's numbers; the browser test checks that.
+std::string arm_key(const toml::table& resolved, const ScenarioSpec& spec, const Arm& arm) {
+  const ArmUses uses = uses_of(spec, arm);
+  toml::table t = resolved;
+  if (const toml::array* arms = t["arm"].as_array()) {
+    toml::array mine;
+    for (const toml::node& a : *arms)
+      if (const toml::table* at = a.as_table())
+        if ((*at)["name"].value<std::string>() == arm.name) mine.push_back(*at);
+    if (mine.size() == 1) t.insert_or_assign("arm", std::move(mine));  // else keep them all
+  }
+  for (const auto& [what, used] :
+       {std::pair{"compound", &uses.compounds}, std::pair{"formulation", &uses.formulations}}) {
+    const toml::array* all = t[what].as_array();
+    if (!all) continue;
+    toml::array kept;
+    for (const toml::node& x : *all) {
+      const toml::table* xt = x.as_table();
+      const std::string name = xt ? (*xt)["name"].value<std::string>().value_or("") : "";
+      if (!xt || name.empty() || used->count(name)) {
+        kept.push_back(x);
+      } else {
+        toml::table only;
+        only.insert("name", name);
+        kept.push_back(std::move(only));
+      }
+    }
+    t.insert_or_assign(what, std::move(kept));
+  }
+  std::ostringstream out;
+  out << t << "\n";
+  for (const Compound& c : spec.compounds)
+    out << c.name << (c.is_agonist() ? " agonist" : "") << (c.binds_receptor ? " binds" : "")
+        << "\n";
+  return out.str();
+}
+
+// Arms of the last run by key, with their located challenge peaks: a control change
+// re-simulates only the arms whose key it changes.
+struct ArmCache {
+  bool enabled = true;
+  std::map<std::string, Trajectory> arms;
+  std::shared_ptr<const ChallengeMemo::Entries> peaks;
+};
+ArmCache& arm_cache() {
+  static ArmCache cache;
+  return cache;
+}
+
 }  // namespace
+
+void set_arm_cache(bool enabled) { arm_cache().enabled = enabled; }
 
 val run_lesson_config(const std::string& toml_text, const std::string& display_name,
                       const std::vector<std::string>& edits) {
@@ -167,10 +252,33 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
     r.set("toml", text);
     const ScenarioSpec spec = load_scenario_text(text, display_name, EmbeddedLibrary());
     lap("load");
-    std::vector<Trajectory> arms = simulate(spec);
+    // Each arm by its key: from the last run when the key is the same, else simulated.
+    ArmCache& cache = arm_cache();
+    const toml::table resolved = toml::parse(spec.config_text);
+    std::vector<std::string> keys;
+    for (const Arm& arm : spec.arms) keys.push_back(arm_key(resolved, spec, arm));
+    lap("keys");
+    std::vector<Trajectory> arms;
+    std::unique_ptr<ArmSimulator> sim;
+    val simulated = val::array(), reused = val::array();
+    for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+      const auto hit = cache.arms.find(keys[a]);
+      if (cache.enabled && hit != cache.arms.end()) {
+        arms.push_back(hit->second);
+        reused.call<void>("push", spec.arms[a].name);
+        continue;
+      }
+      if (!sim) sim = std::make_unique<ArmSimulator>(spec);
+      arms.push_back(sim->simulate(spec.arms[a], arm_sample_times(spec, spec.arms[a])));
+      simulated.call<void>("push", spec.arms[a].name);
+    }
     lap("simulate");
-    // The lesson and the challenge tables analyse the same arms: their peaks are located once.
-    const ChallengeMemo memo;
+    // The lesson and the challenge tables analyse the same arms: their peaks are located once,
+    // and those of arms from the last run are taken from it.
+    ChallengeMemo memo;
+    for (std::size_t a = 0; a < spec.arms.size(); ++a)
+      memo.identify(spec, spec.arms[a].name, keys[a]);
+    if (cache.enabled && cache.peaks) memo.seed(*cache.peaks);
     LessonResult lesson;
     if (spec.lesson) lesson = run_lesson(spec, arms);
     lap("lesson");
@@ -198,7 +306,15 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
     r.set("doses", doses_of(spec));
     r.set("parameters", parameters_of(spec));
     r.set("arms", out_arms);
+    r.set("simulated", simulated);
+    r.set("reused", reused);
     lap("transfer");
+    if (cache.enabled) {
+      cache.arms.clear();
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) cache.arms.emplace(keys[a], arms[a]);
+      cache.peaks = memo.identified();
+    }
+    lap("cache");
     r.set("engine_ms", engine_ms);
     r.set("run_ms", std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     arms.insert(arms.end(), lesson.output.extra_arms.begin(), lesson.output.extra_arms.end());

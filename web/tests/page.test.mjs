@@ -76,6 +76,7 @@ const t0 = Date.now();
 await page.goto(pathToFileURL(path.join(dist, "index.html")).href);
 await page.waitForFunction(() => window.morsimPage && window.morsimPage.ready, null, { timeout: 20000 });
 const firstRenderMs = Date.now() - t0;
+const firstInPage = await page.evaluate(() => window.morsimPage.firstRenderMs);
 check(errors.length === 0, "the page loads with no console errors " + (errors.length ? errors.join(" | ") : ""));
 
 const lessons = await page.evaluate(() => window.morsimPage.lessons.map((l) => l.path));
@@ -107,7 +108,7 @@ const before = await page.evaluate(() => window.morsimPage.charts.occupancy.data
 const slider = page.locator("#controls fieldset", { hasText: "depot" }).locator("input[type=range]").first();
 await slider.focus();
 const times = [];  // page.timings entries: the whole change and its parts
-for (let k = 0; k < 12; k++) {
+for (let k = 0; k < 20; k++) {
   const n = await page.evaluate(() => window.morsimPage.timings.length);
   await page.keyboard.press("ArrowLeft");  // keyboard: the control is operable
   await page.waitForFunction((m) => window.morsimPage.timings.length > m, n);
@@ -118,7 +119,48 @@ const changed = before.length !== after.length || before.some((v, i) => v !== af
 check(changed, "moving the depot dose control changes the plotted occupancy");
 const toml = await page.evaluate(() => window.morsimPage.last.toml);
 if (process.env.MORSIM_WEB_DEBUG) console.log(toml);
-check(/amount = ["'](3[3-7]\d)(\.\d+)? mg["']/.test(toml) && !/amount = ["']380 mg/.test(toml) && /amount = ["']25 mg/.test(toml), "the TOML shows the changed depot dose");
+check(/amount = ["'](3[0-7]\d)(\.\d+)? mg["']/.test(toml) && !/amount = ["']380 mg/.test(toml) && /amount = ["']25 mg/.test(toml), "the TOML shows the changed depot dose");
+
+// The arm cache: a change re-simulates only the arms it can affect. After each change the
+// arms kept are the same numbers as before, and the whole run (arms, challenges, paragraph,
+// plotted series) equals a run of the same edits with the cache off.
+async function cacheCheck(what, change, wantSimulated) {
+  const before = await page.evaluate(() => window.morsimPage.last.arms.map(window.dumpArm));
+  const n = await page.evaluate(() => window.morsimPage.timings.length);
+  await change();
+  await page.waitForFunction((m) => window.morsimPage.timings.length > m, n);
+  const r = await page.evaluate(() => {
+    const p = window.morsimPage, e = p.engine;
+    const dump = (run) => run.arms.map(window.dumpArm);
+    const plotted = () => JSON.stringify(Object.keys(p.charts).sort().map((k) => p.charts[k].data.map((c) => Array.from(c))));
+    const cached = p.last, cachedPlot = plotted();
+    e.setArmCache(false);
+    const list = new e.StringList();
+    p.edits().forEach((x) => list.push_back(x));
+    const fresh = e.run(p.lesson.text, p.lesson.path, list);
+    list.delete();
+    e.setArmCache(true);
+    MorsimCharts.render(fresh, p.zoom);
+    const freshPlot = plotted();
+    MorsimCharts.render(cached, p.zoom);
+    return { names: cached.arms.map((a) => a.name), simulated: Array.from(cached.simulated), reused: Array.from(cached.reused),
+             cached: dump(cached), fresh: dump(fresh), samePlot: cachedPlot === freshPlot,
+             sameText: cached.paragraph === fresh.paragraph && JSON.stringify(cached.values) === JSON.stringify(fresh.values),
+             freshSimulated: Array.from(fresh.simulated) };
+  });
+  check(JSON.stringify(r.simulated) === JSON.stringify(wantSimulated) && r.freshSimulated.length === r.names.length,
+        `${what}: re-simulates ${JSON.stringify(r.simulated)} (want ${JSON.stringify(wantSimulated)}), reuses ${JSON.stringify(r.reused)}`);
+  const kept = r.names.filter((a, i) => !r.simulated.includes(a) && i < before.length);
+  check(kept.every((a) => before[r.names.indexOf(a)] === r.cached[r.names.indexOf(a)]), `${what}: the arms reused (${kept.join(", ")}) hold the same numbers as before`);
+  check(r.cached.every((x, i) => x === r.fresh[i]) && r.cached.length === r.fresh.length, `${what}: every arm equals a run without the cache`);
+  check(r.samePlot && r.sameText, `${what}: the plotted series, paragraph and values equal those of a run without the cache`);
+}
+await page.evaluate(() => {  // an arm's numbers as text, exact (JSON keeps every double)
+  const cols = (x) => x.map((c) => Array.from(c));
+  window.dumpArm = (a) => JSON.stringify([a.name, Array.from(a.t_h), cols(a.plasma_nM), cols(a.brain_nM), cols(a.occupancy),
+                                          Array.from(a.free_receptor), Array.from(a.effect), a.challenges]);
+});
+await cacheCheck("depot dose", () => page.keyboard.press("ArrowLeft"), ["naltrexone"]);
 
 // The exported TOML runs in `morsim run`, with the page's numbers.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "morsim-web-"));
@@ -164,18 +206,28 @@ await page.click("#param-apply");
 const p = await page.evaluate(() => ({ toml: window.morsimPage.last.toml, occ: window.morsimPage.charts.occupancy.data.slice(1).flatMap((c) => Array.from(c)) }));
 check(/naltrexone\.ke0["']? = ["']0\.2 \/h["']/.test(p.toml) && p.occ.some((v, i) => v !== occBefore[i]),
       "a parameter set by path goes into [overrides] and changes the plot");
+// A parameter of a compound only the treated arm doses, of one both arms dose, the binding mode.
+const setParam = async (path_, value) => { await page.fill("#param-path", path_); await page.fill("#param-value", value); await page.click("#param-apply"); };
+await cacheCheck("naltrexone.ki", () => setParam("naltrexone.ki", "0.5 nM"), ["naltrexone"]);
+await cacheCheck("heroin.ke0", () => setParam("heroin.ke0", "30 /h"), ["control", "naltrexone"]);
+await cacheCheck("binding mode", () => page.selectOption("#ctl-mode", "equilibrium"), ["control", "naltrexone"]);
+await cacheCheck("depot dose in equilibrium mode", async () => { await slider.focus(); await page.keyboard.press("ArrowRight"); }, ["naltrexone"]);
 check(errors.length === 0, "no console errors during the session " + errors.join(" | "));
 
 const median = (xs) => { const v = [...xs].sort((a, b) => a - b); return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
-const ms = (pick) => median(times.map(pick)).toFixed(1);
+const ms = (pick) => median(times.map(pick)).toFixed(1) + "/" + Math.max(...times.map(pick)).toFixed(1);
 const all = times.map((t) => t.ms).sort((a, b) => a - b);
 const size = fs.readdirSync(dist).filter((f) => f.endsWith(".js")).reduce((s, f) => s + fs.statSync(path.join(dist, f)).size, 0);
-console.log(`timing: control change on the depot lesson, median of ${times.length} ${ms((t) => t.ms)} ms ` +
-            `(min ${all[0].toFixed(1)}, max ${all.at(-1).toFixed(1)}); first render ${firstRenderMs} ms; ` +
-            `scripts with the wasm ${(size / 1e6).toFixed(2)} MB`);
+const wasm = fs.statSync(path.join(dist, "morsim.js")).size;
+console.log(`timing: control change on the depot lesson (re-simulate, paragraph, redraw), ${times.length} changes: ` +
+            `median ${median(all).toFixed(1)} ms, min ${all[0].toFixed(1)}, max ${all.at(-1).toFixed(1)}; ` +
+            `first render ${firstRenderMs} ms (page load to the depot lesson drawn; in the page ${firstInPage.toFixed(0)} ms); ` +
+            `scripts ${(size / 1e6).toFixed(2)} MB (morsim.js with the wasm inlined ${(wasm / 1e6).toFixed(2)} MB); ` +
+            `load average ${os.loadavg()[0].toFixed(1)}`);
 const stages = Object.keys(times[0].stages || {});
-console.log(`timing: medians by part: engine call ${ms((t) => t.call_ms)} ms, of it in the engine ${ms((t) => t.engine_ms)} (` +
+console.log(`timing: by part, median/max ms: engine call ${ms((t) => t.call_ms)}, of it in the engine ${ms((t) => t.engine_ms)} (` +
             stages.map((k) => `${k} ${ms((t) => t.stages[k])}`).join(", ") +
-            `), text ${ms((t) => t.text_ms)}, charts ${ms((t) => t.charts_ms)}, tables ${ms((t) => t.tables_ms)} ms`);
+            `), text ${ms((t) => t.text_ms)}, charts' data ${ms((t) => t.charts_ms)}, tables ${ms((t) => t.tables_ms)}, ` +
+            `canvas drawing ${ms((t) => t.draw_ms)}; arms re-simulated: ${[...new Set(times.map((t) => t.simulated.join("+")))].join(", ")}`);
 await browser.close();
 process.exit(failures ? 1 : 0);
