@@ -1,8 +1,8 @@
 // See mpi_population.hpp. Unit u (arm u / blocks, subjects [(u % blocks) block, ...)) belongs to
-// rank u % ranks.
-#if MORSIM_WITH_MPI
-
+// the rank whose contiguous share holds it.
 #include "population/mpi_population.hpp"
+
+#if MORSIM_WITH_MPI
 
 #include <mpi.h>
 
@@ -17,39 +17,22 @@ namespace morsim::population {
 namespace {
 
 int g_rank = 0, g_size = 1;
-std::size_t g_blocks = 1, g_block = 1;
+std::size_t g_units = 1, g_blocks = 1, g_block = 1;
 
-void world(int* rank, int* size) {
-  int init = 0, fin = 0;
-  MPI_Initialized(&init);
-  MPI_Finalized(&fin);
-  *rank = 0;
-  *size = 1;
-  if (init && !fin) {
-    MPI_Comm_rank(MPI_COMM_WORLD, rank);
-    MPI_Comm_size(MPI_COMM_WORLD, size);
-  }
-}
-
-int owner(std::size_t unit) { return static_cast<int>(unit % static_cast<std::size_t>(g_size)); }
+int owner(std::size_t unit) { return parallel::share_owner(unit, g_units, g_size); }
 
 }  // namespace
 
-void mpi_population_begin(std::size_t blocks, std::size_t block) {
-  world(&g_rank, &g_size);
+parallel::Share mpi_population_begin(std::size_t units, std::size_t blocks, std::size_t block) {
+  g_rank = parallel::world_rank();
+  g_size = parallel::world_size();
+  g_units = units;
   g_blocks = std::max<std::size_t>(1, blocks);
   g_block = std::max<std::size_t>(1, block);
+  return parallel::contiguous_share(units, g_rank, g_size);
 }
 
-std::size_t mpi_population_unit(std::size_t k) {
-  return k * static_cast<std::size_t>(g_size) + static_cast<std::size_t>(g_rank);
-}
-
-bool mpi_population_writer() {
-  int rank = 0, size = 1;
-  world(&rank, &size);
-  return rank == 0;
-}
+bool mpi_population_writer() { return parallel::world_rank() == 0; }
 
 void mpi_population_share(PopulationResult& res, std::size_t n, std::size_t np, bool failed_here) {
   if (g_size <= 1) return;
@@ -84,6 +67,19 @@ void mpi_population_merge_columns(float* block, std::size_t arm, std::size_t n, 
     if (owner(arm * g_blocks + s / g_block) != g_rank) std::fill_n(block + s * m, m, lowest);
   MPI_Allreduce(MPI_IN_PLACE, block, static_cast<int>(n * m), MPI_FLOAT, MPI_MAX, MPI_COMM_WORLD);
 }
+
+}  // namespace morsim::population
+
+#else  // one process: every unit is this rank's, and there is nothing to share
+
+namespace morsim::population {
+
+parallel::Share mpi_population_begin(std::size_t units, std::size_t, std::size_t) {
+  return {0, units};
+}
+bool mpi_population_writer() { return true; }
+void mpi_population_share(PopulationResult&, std::size_t, std::size_t, bool) {}
+void mpi_population_merge_columns(float*, std::size_t, std::size_t, std::size_t) {}
 
 }  // namespace morsim::population
 

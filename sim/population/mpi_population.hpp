@@ -1,22 +1,22 @@
-// `morsim population` across MPI ranks (MPI builds only): the (arm, block) work units are dealt
-// round-robin to the ranks; afterwards every rank gets every subject's outcome and draws
-// (broadcast from the unit's owner) and every column of occupancies when the percentile bands
-// are computed (a max-reduction in which each rank contributes only its own subjects), so all
-// ranks end with the same result as one process; only rank 0 writes the file.
+// `morsim population` across MPI ranks: each rank runs its contiguous share of the (arm, block)
+// work units (parallel/rank_share.hpp, the sweep's split); afterwards every rank gets every
+// subject's outcome and draws (broadcast from the unit's owner) and every column of occupancies
+// when the percentile bands are computed (a max-reduction in which each rank contributes only its
+// own subjects), so all ranks end with the same result as one process; only rank 0 writes the file.
+// Without MPI (or in a plain launch) there is one rank and every call returns at once, so the
+// runner calls them unconditionally.
 #pragma once
-
-#if MORSIM_WITH_MPI
 
 #include <cstddef>
 
+#include "parallel/rank_share.hpp"
 #include "population/population_runner.hpp"
 
 namespace morsim::population {
 
-// Starts a distributed run of `blocks` blocks of `block` subjects per arm.
-void mpi_population_begin(std::size_t blocks, std::size_t block);
-// The k-th unit this rank runs (k * ranks + rank); identity without MPI.
-std::size_t mpi_population_unit(std::size_t k);
+// Starts a distributed run of `units` units, `blocks` blocks of `block` subjects per arm;
+// returns this rank's share of the units.
+parallel::Share mpi_population_begin(std::size_t units, std::size_t blocks, std::size_t block);
 // Collective: throws on every rank without an error of its own when another rank failed;
 // then gives every rank the subjects, weights and parameters of all units.
 void mpi_population_share(PopulationResult& res, std::size_t n, std::size_t np, bool failed_here);
@@ -27,5 +27,3 @@ void mpi_population_merge_columns(float* block, std::size_t arm, std::size_t n, 
 bool mpi_population_writer();
 
 }  // namespace morsim::population
-
-#endif  // MORSIM_WITH_MPI

@@ -1,7 +1,8 @@
-// Work units are (arm, block of subjects); workers take them from an atomic counter and hand
-// each finished unit (occupancy rows, outcomes, draws) to the scratch file or checkpoint under
-// a lock, keeping the outcomes in preallocated slots too. A resumed run skips the units the
-// checkpoint holds. Bands are computed afterwards, a block of time points at a time.
+// Work units are (arm, block of subjects), run on the worker pool sweeps use (parallel/); this
+// thread takes each finished unit (occupancy rows, outcomes, draws) in order and writes it to
+// the scratch file or checkpoint, keeping the outcomes in preallocated slots too. A resumed run
+// skips the units the checkpoint holds; under MPI a rank runs its contiguous share of the
+// units. Bands are computed afterwards, a block of time points at a time.
 #include "population/population_runner.hpp"
 
 #include <unistd.h>
@@ -13,15 +14,13 @@
 #include <cstdlib>
 #include <exception>
 #include <limits>
-#include <mutex>
 #include <thread>
 
 #include "model/errors.hpp"
+#include "parallel/ordered_pool.hpp"
+#include "population/mpi_population.hpp"
 #include "population/occupancy_scratch.hpp"
 #include "population/percentiles.hpp"
-#if MORSIM_WITH_MPI
-#include "population/mpi_population.hpp"
-#endif
 
 namespace morsim::population {
 
@@ -92,9 +91,7 @@ std::vector<double> bands(OccupancyScratch& scratch, std::size_t series, std::si
   for (std::size_t t0 = 0; t0 < nt; t0 += step) {
     const std::size_t m = std::min(step, nt - t0);
     scratch.read_columns(series, t0, m, block.data());
-#if MORSIM_WITH_MPI
     mpi_population_merge_columns(block.data(), series / 2, n, m);  // other ranks' subjects
-#endif
     for (std::size_t j = 0; j < m; ++j) {
       for (std::size_t s = 0; s < n; ++s) column[s] = block[s * m + j];
       const std::vector<double> p = percentiles_linear(column, q);
@@ -144,9 +141,7 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   const std::unique_ptr<OccupancyScratch> store = open_store(ps, options, fresh);
   const ScratchLayout layout = store->layout();
   const std::size_t block = layout.block, units = layout.units();
-#if MORSIM_WITH_MPI
-  mpi_population_begin(layout.blocks(), block);
-#endif
+  const parallel::Share mine = mpi_population_begin(units, layout.blocks(), block);
 
   res.weight_kg.assign(n, std::numeric_limits<double>::quiet_NaN());
   res.parameters.assign(n * np, 0.0);
@@ -159,60 +154,76 @@ PopulationResult run_population(const PopulationSpec& ps, const PopulationOption
   std::uint64_t done = restore_done_units(*store, res);
   const ParameterSampler sampler(ps);
 
-  std::atomic<std::size_t> next_unit{0};
-  std::atomic<bool> failed{false};
-  std::mutex lock;
+  // This rank's units that the checkpoint does not hold, in order.
+  std::vector<std::size_t> todo;
+  for (std::size_t unit = mine.begin; unit < mine.end; ++unit)
+    if (done_before[unit] == 0) todo.push_back(unit);
+  struct UnitRows {
+    std::size_t unit = 0, count = 0;
+    std::vector<float> antagonist, agonist;
+    std::vector<SubjectOutcome> outcomes;
+    std::vector<SubjectParameters> drawn;  // the first arm's units only
+  };
+  const auto make_work = [&]() -> parallel::OrderedPool<UnitRows>::Work {
+    return [&](std::size_t pos) {
+      UnitRows u;
+      u.unit = todo[pos];
+      const std::size_t a = layout.unit_arm(u.unit), first = layout.unit_first(u.unit);
+      u.count = layout.unit_count(u.unit);
+      u.antagonist.resize(u.count * nt);
+      u.agonist.resize(u.count * nt);
+      u.outcomes.resize(u.count);
+      for (std::size_t k = 0; k < u.count; ++k) {
+        SubjectParameters drawn;
+        const SubjectInArm in = subject_in_arm(ps, sampler, ps.arms[a], first + k, drawn);
+        u.outcomes[k] = simulate_subject(ps, in.spec, in.arm, res.band_t_h, &u.antagonist[k * nt],
+                                         &u.agonist[k * nt]);
+        if (a == 0) u.drawn.push_back(std::move(drawn));  // the same draws in every arm
+      }
+      return u;
+    };
+  };
   std::exception_ptr error;
-  const auto worker = [&] {
-    std::vector<float> antagonist(block * nt), agonist(block * nt);
-    std::vector<SubjectOutcome> outcomes(block);
-    std::vector<double> draws(block * (1 + np));
-    for (;;) {
-#if MORSIM_WITH_MPI
-      const std::size_t unit = mpi_population_unit(next_unit++);  // this rank's units
-#else
-      const std::size_t unit = next_unit++;
-#endif
-      if (unit >= units || failed) return;
-      if (done_before[unit] != 0) continue;  // from the checkpoint
-      const std::size_t a = layout.unit_arm(unit), first = layout.unit_first(unit);
-      const std::size_t count = layout.unit_count(unit);
-      try {
-        for (std::size_t k = 0; k < count; ++k) {
-          const std::uint64_t subject = first + k;
-          SubjectParameters drawn;
-          const SubjectInArm in = subject_in_arm(ps, sampler, ps.arms[a], subject, drawn);
-          outcomes[k] = simulate_subject(ps, in.spec, in.arm, res.band_t_h, &antagonist[k * nt],
-                                         &agonist[k * nt]);
-          res.arms[a].subjects[subject] = outcomes[k];
-          if (a == 0) {  // the same draws in every arm
-            res.weight_kg[subject] = drawn.weight_kg;
-            std::copy(drawn.values.begin(), drawn.values.end(),
-                      res.parameters.begin() + static_cast<std::ptrdiff_t>(subject * np));
-            draws[k * (1 + np)] = drawn.weight_kg;
-            std::copy(drawn.values.begin(), drawn.values.end(), &draws[k * (1 + np) + 1]);
+  {
+    parallel::OrderedPool<UnitRows> pool(todo.size(), threads,
+                                         4 * static_cast<std::size_t>(threads), make_work);
+    std::vector<UnitRows> ready;
+    std::vector<double> draws;
+    try {
+      for (bool finished = false; !finished;) {
+        ready.clear();
+        finished = pool.take(ready, std::chrono::milliseconds(200));
+        for (const UnitRows& u : ready) {
+          const std::size_t a = layout.unit_arm(u.unit), first = layout.unit_first(u.unit);
+          std::copy(u.outcomes.begin(), u.outcomes.end(), res.arms[a].subjects.begin() + first);
+          draws.assign(u.drawn.size() * (1 + np), 0.0);
+          for (std::size_t k = 0; k < u.drawn.size(); ++k) {
+            const SubjectParameters& d = u.drawn[k];
+            res.weight_kg[first + k] = d.weight_kg;
+            std::copy(d.values.begin(), d.values.end(),
+                      res.parameters.begin() + static_cast<std::ptrdiff_t>((first + k) * np));
+            draws[k * (1 + np)] = d.weight_kg;
+            std::copy(d.values.begin(), d.values.end(), &draws[k * (1 + np) + 1]);
           }
+          store->write_unit({u.unit, u.antagonist.data(), u.agonist.data(), u.outcomes.data(),
+                             a == 0 ? draws.data() : nullptr});
+          done += u.count;
+          if (options.progress) options.progress(done, static_cast<std::uint64_t>(n * na));
         }
-        const std::lock_guard<std::mutex> g(lock);
-        store->write_unit({unit, antagonist.data(), agonist.data(), outcomes.data(),
-                           a == 0 ? draws.data() : nullptr});
-        done += count;
-        if (options.progress) options.progress(done, static_cast<std::uint64_t>(n * na));
+      }
+    } catch (...) {  // a write that failed: stop the workers, then fail with the other ranks
+      error = std::current_exception();
+    }
+    pool.join(error != nullptr);
+    if (!error && pool.failed()) {
+      try {
+        pool.rethrow();
       } catch (...) {
-        const std::lock_guard<std::mutex> g(lock);
-        if (!error) error = std::current_exception();
-        failed = true;
-        return;
+        error = std::current_exception();
       }
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-#if MORSIM_WITH_MPI
+  }
   mpi_population_share(res, n, np, error != nullptr);  // every rank's subjects to every rank
-#endif
   if (error) std::rethrow_exception(error);
 
   for (std::size_t a = 0; a < na; ++a) {

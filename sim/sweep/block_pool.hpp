@@ -1,17 +1,13 @@
-// Worker threads that evaluate blocks of sweep scenarios ahead of a writer that takes them in
-// order, for both the threaded and the MPI runner. The look-ahead bounds memory whatever the
-// sweep size.
+// The sweep's blocks of scenarios on the worker pool of parallel/, for both the threaded and
+// the MPI runner: workers evaluate blocks ahead of the writer, which takes them in order.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
-#include <thread>
 #include <vector>
 
+#include "parallel/ordered_pool.hpp"
 #include "sweep/result_block.hpp"
 #include "sweep/sweep_file.hpp"
 #include "sweep/sweep_spec.hpp"
@@ -32,36 +28,22 @@ class BlockPool {
   // the writer takes, and none once `limit` scenarios were started or `stop()` is true.
   BlockPool(const SweepSpec& sw, std::vector<std::uint64_t> blocks, std::uint64_t block_size,
             std::uint64_t limit, unsigned threads, std::size_t ahead, std::function<bool()> stop);
-  ~BlockPool();  // aborts and joins
-  BlockPool(const BlockPool&) = delete;
-  BlockPool& operator=(const BlockPool&) = delete;
 
-  // Waits until `not_before` unless the workers are done or stopping, then up to `wait` for the
-  // next block in order; appends every ready block that continues the order to `out`. Returns
-  // true once the workers are gone and every block they finished has been taken.
+  // As OrderedPool::take: every ready block that continues the order, appended to `out`.
   bool take(std::vector<ResultBlock>& out, std::chrono::milliseconds wait,
-            std::chrono::steady_clock::time_point not_before = {});
-  // Wakes workers waiting for room, so that a stop request that changed `stop()` is seen.
-  void wake();
-  // Stops the workers after their current block and joins them.
-  void join(bool abort = false);
+            std::chrono::steady_clock::time_point not_before = {}) {
+    const bool done = pool_.take(out, wait, not_before);
+    if (done) pool_.rethrow();  // a block that threw (evaluate_block records scenario errors)
+    return done;
+  }
+  void wake() { pool_.wake(); }
+  void join(bool abort = false) { pool_.join(abort); }
 
  private:
-  void work(const SweepSpec& sw);
-  bool stopping() const { return abort_ || stop_(); }
-
   const std::vector<std::uint64_t> blocks_;
   const std::uint64_t block_size_, n_, limit_;
-  const std::size_t ahead_;
-  const std::function<bool()> stop_;
-  std::mutex mu_;
-  std::condition_variable cv_done_, cv_space_;
-  std::map<std::size_t, ResultBlock> ready_;  // by position in blocks_
-  std::size_t next_claim_ = 0, next_take_ = 0;
-  std::uint64_t started_ = 0;
-  unsigned running_ = 0;
-  bool abort_ = false;
-  std::vector<std::thread> pool_;
+  std::uint64_t started_ = 0;  // scenarios claimed, under the pool's lock
+  parallel::OrderedPool<ResultBlock> pool_;
 };
 
 }  // namespace morsim::sweep
