@@ -51,6 +51,7 @@ class ExactLinearIntegrator final : public Integrator {
     if (a.rows() == a_.rows() && a == a_) return;
     a_ = a;
     cache_.clear();
+    last_ = nullptr;
   }
 
   // The step length rounded to 40 bits of mantissa (relative 1e-12), so that sample spacings
@@ -64,9 +65,14 @@ class ExactLinearIntegrator final : public Integrator {
 
   const Propagator& propagator(double h, bool inputs) {
     const double key = cache_key(h);
+    // Consecutive samples are mostly one output step apart: skip the hash lookup then.
+    if (last_ && key == last_key_ && (!inputs || last_->g.size() > 0)) return *last_;
     auto it = cache_.find(key);
     if (it == cache_.end()) {
-      if (cache_.size() >= kMaxCached) cache_.clear();  // bounded; results do not depend on it
+      if (cache_.size() >= kMaxCached) {  // bounded; results do not depend on it
+        cache_.clear();
+        last_ = nullptr;
+      }
       it = cache_.emplace(key, Propagator{}).first;
       ++stats_.jacobian_evaluations;  // counts the matrix exponentials computed
       if (!inputs) it->second.e = (a_ * key).exp();
@@ -83,6 +89,8 @@ class ExactLinearIntegrator final : public Integrator {
       p.g = em.topRightCorner(n, n);
       ++stats_.jacobian_evaluations;
     }
+    last_key_ = key;
+    last_ = &p;  // unordered_map nodes stay put on insertion
     return p;
   }
 
@@ -99,6 +107,8 @@ class ExactLinearIntegrator final : public Integrator {
   static constexpr std::size_t kMaxCached = 4096;
   Eigen::MatrixXd a_;
   std::unordered_map<double, Propagator> cache_;
+  double last_key_ = 0.0;
+  const Propagator* last_ = nullptr;
   Eigen::VectorXd tmp_;
 };
 
