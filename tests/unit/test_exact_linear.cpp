@@ -3,6 +3,8 @@
 // solve of a shipped scenario; a model with kinetic binding falls back to the full solve.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "config/load_scenario.hpp"
@@ -114,4 +116,17 @@ TEST_CASE("exact-linear: kinetic binding (nonlinear) falls back to the full solv
   CHECK(exact.stats.rhs_evaluations > 0);  // integrated, by rosenbrock4
   CHECK(exact.stats.steps == full.stats.steps);
   for (std::size_t i = 0; i < full.n_times(); ++i) CHECK(exact.occ(i, 0) == full.occ(i, 0));
+}
+
+TEST_CASE("exact-linear: [solver] method = \"exact-linear\" is read from a config",
+          "[solver][exact-linear][config]") {
+  std::ifstream in(std::string(MORSIM_SOURCE_DIR) + "/configs/reference/ref-v1-control.toml");
+  std::stringstream text;
+  text << in.rdbuf() << "\n[solver]\nmethod = \"exact-linear\"\n";
+  ScenarioSpec s = load_scenario_text(text.str(), "exact.toml", EmbeddedLibrary());
+  CHECK(s.solver.method == SolverMethod::kExactLinear);
+  s.receptor.mode = BindingMode::kEquilibrium;
+  const Trajectory tr = simulate(s).front();
+  CHECK(tr.stats.rhs_evaluations == 0);
+  CHECK(tr.stats.steps > 0);
 }
