@@ -24,19 +24,18 @@ class ExactLinearIntegrator final : public Integrator {
                  SampleCursor& samples, const SampleFn& record) override {
     ++stats_.segments;
     use_model(sys.model->linear_matrix());
-    const Eigen::VectorXd& u = *sys.u;
-    const bool inputs = !u.isZero(0.0);
+    const bool inputs = !sys.u->isZero(0.0);
     double t = t0;
     while (!samples.done() && samples.peek() < t1) {
       const double s = samples.peek();
       if (s > t) {
-        advance(x, u, inputs, s - t);
+        advance(sys, x, inputs, s - t);
         t = s;
       }
       record(s, x);
       ++samples.next;
     }
-    if (t1 > t) advance(x, u, inputs, t1 - t);
+    if (t1 > t) advance(sys, x, inputs, t1 - t);
     if (!x.allFinite()) fail(t1, x, "non-finite state");
   }
 
@@ -54,13 +53,13 @@ class ExactLinearIntegrator final : public Integrator {
     last_ = nullptr;
   }
 
-  // The step length rounded to 40 bits of mantissa (relative 1e-12), so that sample spacings
-  // computed as differences (0.1 vs 0.09999999999999964) share one exponential. The time so
-  // lost is below 1e-12 of a step.
+  // The step length rounded to 32 bits of mantissa (relative 2.3e-10), so that sample spacings
+  // computed as differences of times (0.1 vs 0.09999999999999964, or 1/120 h at t = 1000 h)
+  // share one exponential. advance() corrects for the remainder.
   static double cache_key(double h) {
     int exponent = 0;
     const double m = std::frexp(h, &exponent);
-    return std::ldexp(std::round(std::ldexp(m, 40)), exponent - 40);
+    return std::ldexp(std::round(std::ldexp(m, 32)), exponent - 32);
   }
 
   const Propagator& propagator(double h, bool inputs) {
@@ -94,14 +93,21 @@ class ExactLinearIntegrator final : public Integrator {
     return p;
   }
 
-  void advance(Eigen::VectorXd& x, const Eigen::VectorXd& u, bool inputs, double h) {
+  void advance(const SegmentSystem& sys, Eigen::VectorXd& x, bool inputs, double h) {
     const Propagator& p = propagator(h, inputs);
     ++stats_.steps;
     if (inputs)
-      tmp_.noalias() = p.e * x + p.g * u;
+      tmp_.noalias() = p.e * x + p.g * *sys.u;
     else
       tmp_.noalias() = p.e * x;
     x.swap(tmp_);
+    // The rest of the step, |d| <= 2.3e-10 h, to first order: the neglected (A d)^2 / 2 is
+    // below 1e-12 even for a 168 h step with a 14 /h rate.
+    const double d = h - cache_key(h);
+    if (d != 0.0) {
+      sys.rhs(x, tmp_);
+      x += d * tmp_;
+    }
   }
 
   static constexpr std::size_t kMaxCached = 4096;
