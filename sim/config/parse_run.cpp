@@ -226,10 +226,13 @@ SolverOptions parse_solver(Context& ctx, const toml::table& root) {
       s.method = SolverMethod::kRosenbrock4;
     else if (method == "dopri5")
       s.method = SolverMethod::kDopri5;
+    else if (method == "exact-linear")
+      s.method = SolverMethod::kExactLinear;
     else
       fail(ctx, *m, "solver.method",
-           "got '" + method + "'" + did_you_mean(method, {"rosenbrock4", "dopri5"}) +
-               " (allowed: rosenbrock4, dopri5)");
+           "got '" + method + "'" +
+               did_you_mean(method, {"rosenbrock4", "dopri5", "exact-linear"}) +
+               " (allowed: rosenbrock4, dopri5, exact-linear)");
   }
   if (const toml::node* n = t->get("rtol")) {
     s.rtol = read_quantity(ctx, *n, "solver.rtol", "", dim::dimensionless(), Range::kPositive);

@@ -21,7 +21,15 @@ namespace morsim {
 namespace {
 
 const char* method_name(SolverMethod m) {
-  return m == SolverMethod::kDopri5 ? "dopri5" : "rosenbrock4";
+  switch (m) {
+    case SolverMethod::kDopri5:
+      return "dopri5";
+    case SolverMethod::kExactLinear:
+      return "exact-linear";
+    case SolverMethod::kRosenbrock4:
+      break;
+  }
+  return "rosenbrock4";
 }
 
 const char* binding_mode_name(BindingMode m) {

@@ -24,7 +24,10 @@ struct Receptor {
   bool operational_effect = true;
 };
 
-enum class SolverMethod { kRosenbrock4, kDopri5 };
+// kExactLinear: a model without kinetic binding is linear (dx/dt = A x + u between events) and
+// is propagated exactly by matrix exponentials; a model with kinetic binding falls back to
+// kRosenbrock4 (solver/exact_linear.cpp, docs/model.md).
+enum class SolverMethod { kRosenbrock4, kDopri5, kExactLinear };
 
 struct SolverOptions {
   SolverMethod method = SolverMethod::kRosenbrock4;  // stiff by default

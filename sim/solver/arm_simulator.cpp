@@ -13,7 +13,7 @@ namespace morsim {
 ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& options)
     : spec_(&spec),
       model_(spec, options),
-      integrator_(make_integrator(spec.solver, model_.absolute_tolerance(spec.solver))),
+      integrator_(make_integrator(spec.solver, model_.absolute_tolerance(spec.solver), model_)),
       u_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()))) {
   integrator_->set_state_names(model_.state_names());
 }

@@ -20,6 +20,9 @@ CompiledModel::CompiledModel(const ScenarioSpec& spec, const CompileOptions& opt
     : pk_(assemble_linear_pk(spec, layout_options(spec, options))), binding_(spec, pk_.compounds) {
   for (const LinearPk::Entry& e : pk_.a) jacobian_nonzeros_.emplace_back(e.row, e.col);
   binding_.append_jacobian_nonzeros(jacobian_nonzeros_);
+  const auto n = static_cast<Eigen::Index>(size());
+  a_dense_ = Eigen::MatrixXd::Zero(n, n);
+  for (const LinearPk::Entry& e : pk_.a) a_dense_(e.row, e.col) += e.value;
 }
 
 std::vector<double> CompiledModel::absolute_tolerance(const SolverOptions& opt) const {

@@ -39,6 +39,14 @@ class CompiledModel {
   const std::vector<CompoundStates>& compounds() const { return pk_.compounds; }
   std::size_t n_compounds() const { return pk_.compounds.size(); }
   BindingMode binding_mode() const { return binding_.mode(); }
+  // True when the whole system is dx/dt = A x + u: no kinetic binding equations (equilibrium
+  // occupancy is read from the brain states, it is not a state), so it can be propagated exactly
+  // (solver/exact_linear.cpp).
+  bool is_linear() const {
+    return binding_.mode() != BindingMode::kKinetic || binding_.n_ligands() == 0;
+  }
+  // A as a dense matrix (n x n), built once.
+  const Eigen::MatrixXd& linear_matrix() const { return a_dense_; }
   const ReceptorBinding& binding() const { return binding_; }
   bool has_operational_effect() const { return binding_.has_operational_effect(); }
   int eliminated_state() const { return pk_.eliminated; }
@@ -65,6 +73,7 @@ class CompiledModel {
   LinearPk pk_;
   ReceptorBinding binding_;
   std::vector<std::pair<int, int>> jacobian_nonzeros_;
+  Eigen::MatrixXd a_dense_;
 };
 
 }  // namespace morsim

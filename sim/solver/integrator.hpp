@@ -56,8 +56,15 @@ std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
 // Boost.Odeint's Dormand-Prince 5(4) dense-output stepper on Eigen vectors (non-stiff); its
 // error checker takes one scalar atol.
 std::unique_ptr<Integrator> make_dopri5(const SolverOptions& opt, std::size_t n);
-// The integrator that opt.method names; `atol` as for make_rosenbrock4 (dopri5 keeps opt.atol).
+// Exact propagation of a linear model (CompiledModel::is_linear()): between events
+// x(t + h) = E(h) x(t) + G(h) u with E(h) = expm(A h) and G(h) = integral_0^h expm(A s) ds,
+// computed once per distinct step length h (sample spacings and dose intervals repeat) and
+// cached. No error control and no tolerances: exact to rounding. Only for a linear model.
+std::unique_ptr<Integrator> make_exact_linear();
+// The integrator that opt.method names for `model`; `atol` as for make_rosenbrock4 (dopri5
+// keeps opt.atol). exact-linear on a model that is not linear (kinetic binding) is rosenbrock4.
 std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
-                                            const std::vector<double>& atol);
+                                            const std::vector<double>& atol,
+                                            const CompiledModel& model);
 
 }  // namespace morsim

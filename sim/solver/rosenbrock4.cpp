@@ -45,10 +45,14 @@ std::unique_ptr<Integrator> make_rosenbrock4(const SolverOptions& opt,
 }
 
 std::unique_ptr<Integrator> make_integrator(const SolverOptions& opt,
-                                            const std::vector<double>& atol) {
+                                            const std::vector<double>& atol,
+                                            const CompiledModel& model) {
   switch (opt.method) {
     case SolverMethod::kDopri5:
       return make_dopri5(opt, atol.size());
+    case SolverMethod::kExactLinear:
+      if (model.is_linear()) return make_exact_linear();
+      break;  // kinetic binding is nonlinear: the full system is integrated
     case SolverMethod::kRosenbrock4:
       break;
   }

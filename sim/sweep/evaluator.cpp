@@ -92,7 +92,8 @@ Evaluator::Base& Evaluator::base_for(const std::vector<double>& key,
         sw_.parameters[j].target.apply(b->spec, ignored, params[j]);
   validate(b->spec);
   b->model = std::make_unique<CompiledModel>(b->spec);
-  b->integrator = make_integrator(b->spec.solver, b->model->absolute_tolerance(b->spec.solver));
+  b->integrator =
+      make_integrator(b->spec.solver, b->model->absolute_tolerance(b->spec.solver), *b->model);
   b->integrator->set_state_names(b->model->state_names());  // failures name states, not x[i]
   const Arm& arm = b->spec.arms[sw_.arm];
   const ExpandedSchedule sched = expand_schedule(b->spec, arm);
