@@ -17,8 +17,9 @@ std::string hold_phrase(const ScenarioSpec& spec, const Arm& arm, double high, d
   const double t0 = spec.grid.t_start_h, t_end = spec.grid.t_end_h;
   ArmSimulator sim(spec);
   const SampleObservable antagonist = antagonist_occupancy;
-  const std::vector<double> t = last_times_at_least(sim, arm, antagonist, t0, t_end, {high, low});
-  const double th = t[0], tl = t[1];
+  const std::vector<double> held =
+      last_times_at_least(sim, arm, antagonist, t0, t_end, {high, low});
+  const double th = held[0], tl = held[1];
   const std::string end = "to the end of the run (" + time_of(spec, t_end) + ")";
   auto until = [&](double t) { return t >= t_end ? end : "until " + time_of(spec, t); };
   if (std::isnan(th))
