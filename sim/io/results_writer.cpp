@@ -83,7 +83,8 @@ void check_arms(const std::vector<Trajectory>& arms) {
   }
 }
 
-void write_root_attributes(hid_t file, const ScenarioSpec& spec, const WriteOptions& opts) {
+void write_root_attributes(hid_t file, const ScenarioSpec& spec,
+                           const std::vector<Trajectory>& arms, const WriteOptions& opts) {
   write_attr(file, "filetype", kResultsFileType);
   write_attr(file, "format_version", std::int64_t{kResultsFormatVersion});
   write_attr(file, "morsim_version", MORSIM_VERSION);
@@ -93,7 +94,9 @@ void write_root_attributes(hid_t file, const ScenarioSpec& spec, const WriteOpti
   write_attr(file, "description", spec.description);
   write_attr(file, "config", spec.config_text);
   write_attr(file, "config_path", opts.config_path);
-  write_attr(file, "solver", method_name(spec.solver.method));
+  // The method that ran (every arm runs the same model), else the one asked for.
+  const std::string ran = arms.empty() ? std::string() : arms.front().stats.method;
+  write_attr(file, "solver", ran.empty() ? std::string(method_name(spec.solver.method)) : ran);
   write_attr(file, "rtol", spec.solver.rtol);
   write_attr(file, "atol", spec.solver.atol);
   write_attr(file, "atol_occupancy", spec.solver.atol_occupancy);
@@ -193,7 +196,7 @@ void write_file(const std::string& partial, const ScenarioSpec& spec,
            "track link creation order");
   H5Id file(H5Fcreate(partial.c_str(), H5F_ACC_EXCL, fcpl.get(), H5P_DEFAULT), H5Fclose,
             "create " + partial);
-  write_root_attributes(file.get(), spec, opts);
+  write_root_attributes(file.get(), spec, arms, opts);
   for (const Trajectory& t : arms) write_arm(file.get(), t);
   for (const auto& write_group : opts.extra_groups) write_group(file.get());
   h5_check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial);

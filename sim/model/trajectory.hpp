@@ -15,6 +15,9 @@ struct SolverStats {
   long rhs_evaluations = 0;
   long jacobian_evaluations = 0;
   long segments = 0;  // integration restarts at events
+  // The integrator that ran ("rosenbrock4", "dopri5", "exact-linear"): exact-linear asked of a
+  // kinetic model runs rosenbrock4. Empty when the arm was not simulated here.
+  std::string method;
 };
 
 // Row-major (time, compound) tables; compound order is `compounds`.

@@ -229,6 +229,7 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
       sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
   run(schedule.inputs, schedule.events, event_states, x, t0, t_end, cursor, record, progress);
   tr.stats = integrator_->stats();
+  tr.stats.method = integrator_->method();
   return tr;
 }
 

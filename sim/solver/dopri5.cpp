@@ -25,6 +25,7 @@ class Dopri5Integrator final : public Integrator {
         stepper_(odeint::make_dense_output(opt.atol, opt.rtol, Dopri5())),
         xs_(static_cast<Eigen::Index>(n)) {}
 
+  const char* method() const override { return "dopri5"; }
   void restart_step(double h) override { h_ = h; }
 
   void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,

@@ -18,6 +18,7 @@ namespace {
 
 class ExactLinearIntegrator final : public Integrator {
  public:
+  const char* method() const override { return "exact-linear"; }
   void restart_step(double /*h*/) override {}
 
   void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,

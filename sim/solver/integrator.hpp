@@ -34,6 +34,8 @@ class Integrator {
                          SampleCursor& samples, const SampleFn& record) = 0;
   // The next segment starts with this step (after a bolus dose the dynamics are fast again).
   virtual void restart_step(double h) = 0;
+  // The method's name, as [solver] method spells it.
+  virtual const char* method() const = 0;
   const SolverStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
   // Names used in failure messages ("heroin.central"); without them states are numbered.

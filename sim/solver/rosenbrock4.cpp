@@ -14,6 +14,7 @@ class Rosenbrock4Integrator final : public Integrator {
       : stepper_(opt, Eigen::Map<const Eigen::VectorXd>(atol.data(),
                                                         static_cast<Eigen::Index>(atol.size()))) {}
 
+  const char* method() const override { return "rosenbrock4"; }
   void restart_step(double h) override { stepper_.restart_step(h); }
 
   void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,

@@ -94,6 +94,8 @@ TEST_CASE("exact-linear: ref-v1-depot at binding equilibrium matches the full nu
   const Trajectory exact = run_exact(s);
   REQUIRE(exact.n_times() == full.n_times());
   CHECK(exact.stats.rhs_evaluations == 0);
+  CHECK(exact.stats.method == "exact-linear");
+  CHECK(full.stats.method == "rosenbrock4");
   double occ = 0.0, conc = 0.0;
   for (std::size_t i = 0; i < full.n_times(); ++i)
     for (std::size_t k = 0; k < full.n_compounds(); ++k) {
@@ -113,7 +115,8 @@ TEST_CASE("exact-linear: kinetic binding (nonlinear) falls back to the full solv
   s.receptor.mode = BindingMode::kKinetic;
   const Trajectory full = simulate(s).front();
   const Trajectory exact = run_exact(s);
-  CHECK(exact.stats.rhs_evaluations > 0);  // integrated, by rosenbrock4
+  CHECK(exact.stats.rhs_evaluations > 0);      // integrated, by rosenbrock4
+  CHECK(exact.stats.method == "rosenbrock4");  // and recorded so (the file's solver attribute)
   CHECK(exact.stats.steps == full.stats.steps);
   for (std::size_t i = 0; i < full.n_times(); ++i) CHECK(exact.occ(i, 0) == full.occ(i, 0));
 }
