@@ -11,22 +11,13 @@
 #include "solver/arm_simulator.hpp"
 #include "solver/sample_grid.hpp"
 #include "solver/simulate.hpp"
+#include "support/ref_v1.hpp"  // dose()
 #include "support/simple_models.hpp"
 
 using namespace morsim;
 using namespace morsim::testing;
 
 namespace {
-
-DoseRecord dose_at(const std::string& f, double mg, double t, int addl = 0, double ii = 0.0) {
-  DoseRecord r;
-  r.formulation = f;
-  r.amount_mg = mg;
-  r.time_h = t;
-  r.addl = addl;
-  r.ii_h = ii;
-  return r;
-}
 
 Trajectory run_exact(ScenarioSpec s) {
   s.solver.method = SolverMethod::kExactLinear;
@@ -39,7 +30,7 @@ TEST_CASE("exact-linear: oral one-compartment is the Bateman function to roundin
           "[solver][exact-linear][closed-form]") {
   const double v = 80, k = 0.2, ka = 1.5, f = 0.6, d = 50, ii = 12;
   auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("po", "drug", {ka}, f)},
-                   {dose_at("po", d, 0, 3, ii)}, 72, 0.1);
+                   {dose("po", d, 0, 3, ii)}, 72, 0.1);
   const Trajectory tr = run_exact(s);
   REQUIRE(tr.n_times() == 721);
   CHECK(tr.stats.rhs_evaluations == 0);  // no numerical integration at all
@@ -57,7 +48,7 @@ TEST_CASE("exact-linear: ka = ke (a defective matrix) gives F D k t exp(-k t) / 
           "[solver][exact-linear][closed-form]") {
   const double v = 40, k = 0.5, f = 0.8, d = 20;
   auto s = one_arm({simple_compound("drug", v, k)}, {simple_formulation("po", "drug", {k}, f)},
-                   {dose_at("po", d, 0)}, 48, 0.25);
+                   {dose("po", d, 0)}, 48, 0.25);
   const Trajectory tr = run_exact(s);
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
     const double t = tr.t_h[i];
@@ -69,9 +60,9 @@ TEST_CASE("exact-linear: ka = ke (a defective matrix) gives F D k t exp(-k t) / 
 TEST_CASE("exact-linear: a zero-order infusion rises as R / (k V) (1 - exp(-k t))",
           "[solver][exact-linear][closed-form]") {
   const double v = 30, k = 0.4, d = 60, dur = 5;
-  auto s = one_arm({simple_compound("drug", v, k)},
-                   {simple_formulation("inf", "drug", {}, 1.0, 0.0, dur)}, {dose_at("inf", d, 1)},
-                   24, 0.1);
+  auto s =
+      one_arm({simple_compound("drug", v, k)},
+              {simple_formulation("inf", "drug", {}, 1.0, 0.0, dur)}, {dose("inf", d, 1)}, 24, 0.1);
   const Trajectory tr = run_exact(s);
   const double r = d / dur;
   for (std::size_t i = 0; i < tr.n_times(); ++i) {
@@ -109,9 +100,8 @@ TEST_CASE("exact-linear: ref-v1-depot at binding equilibrium matches the full nu
 
 TEST_CASE("exact-linear: kinetic binding (nonlinear) falls back to the full solve",
           "[solver][exact-linear]") {
-  auto s =
-      one_arm({binding_compound("drug", 50, 0.3, 2.0, 10.0, 5.0, 0.0)},
-              {simple_formulation("iv", "drug")}, {dose_at("iv", 10, 0)}, 24, 0.5, 1e-8, 1e-12);
+  auto s = one_arm({binding_compound("drug", 50, 0.3, 2.0, 10.0, 5.0, 0.0)},
+                   {simple_formulation("iv", "drug")}, {dose("iv", 10, 0)}, 24, 0.5, 1e-8, 1e-12);
   s.receptor.mode = BindingMode::kKinetic;
   const Trajectory full = simulate(s).front();
   const Trajectory exact = run_exact(s);
