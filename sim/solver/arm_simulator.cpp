@@ -1,4 +1,4 @@
-// Event handling: integration restarts exactly at every dose, lag end and infusion end.
+// One arm of a scenario: its schedule through the event loop, steady states, recording.
 #include "solver/arm_simulator.hpp"
 
 #include <algorithm>
@@ -13,14 +13,8 @@ namespace morsim {
 ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& options)
     : spec_(&spec),
       model_(spec, options),
-      integrator_(make_integrator(spec.solver, model_.absolute_tolerance(spec.solver), model_)),
-      u_(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()))) {
+      integrator_(make_integrator(spec.solver, model_.absolute_tolerance(spec.solver), model_)) {
   integrator_->set_state_names(model_.state_names());
-}
-
-void ArmSimulator::apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const {
-  for (const InputTarget& t : model_.input_targets(in.formulation, in.phase))
-    x[t.state] += t.factor * in.amount_nmol;
 }
 
 void ArmSimulator::add_rate(const PhaseInput& in, Eigen::VectorXd& u) const {
@@ -28,27 +22,6 @@ void ArmSimulator::add_rate(const PhaseInput& in, Eigen::VectorXd& u) const {
       in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
   for (const InputTarget& t : model_.input_targets(in.formulation, in.phase))
     u[t.state] += t.factor * rate;
-}
-
-void ArmSimulator::apply_event(const StateEvent& ev, const Eigen::VectorXd& ss,
-                               Eigen::VectorXd& x) const {
-  const int eliminated = model_.eliminated_state();
-  const double out = eliminated >= 0 ? x[eliminated] : 0.0;  // what left the body stays counted
-  switch (ev.kind) {
-    case StateEvent::Kind::kReset:
-      x.setZero();
-      break;
-    case StateEvent::Kind::kSteadyState:
-      x = ss;
-      break;
-    case StateEvent::Kind::kSteadyStateAdd:
-      x += ss;
-      // Amounts and concentrations add (linear PK); occupancies do not: they are set to the
-      // binding equilibrium at the new brain concentrations.
-      model_.binding().equilibrate(x);
-      break;
-  }
-  if (eliminated >= 0) x[eliminated] = out;
 }
 
 void ArmSimulator::run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x, double t0,
@@ -63,51 +36,8 @@ void ArmSimulator::run(const std::vector<PhaseInput>& inputs, const std::vector<
                        const std::vector<Eigen::VectorXd>& event_states, Eigen::VectorXd& x,
                        double t0, double t_end, SampleCursor& samples, const SampleFn& record,
                        const ProgressCallback& progress) {
-  // Breakpoints: start, end, each event, each input start and each zero-order input end.
-  breakpoints_.clear();
-  breakpoints_.push_back(t0);
-  breakpoints_.push_back(t_end);
-  for (const StateEvent& ev : events)
-    if (ev.time_h >= t0 && ev.time_h <= t_end) breakpoints_.push_back(ev.time_h);
-  for (const PhaseInput& in : inputs) {
-    if (in.start_h < t0 || in.start_h > t_end) continue;
-    breakpoints_.push_back(in.start_h);
-    if (in.duration_h > 0.0 && in.start_h + in.duration_h < t_end)
-      breakpoints_.push_back(in.start_h + in.duration_h);
-  }
-  std::sort(breakpoints_.begin(), breakpoints_.end());
-  breakpoints_.erase(std::unique(breakpoints_.begin(), breakpoints_.end()), breakpoints_.end());
-
-  const SegmentSystem sys{&model_, &u_};
-  for (std::size_t b = 0; b < breakpoints_.size(); ++b) {
-    const double a = breakpoints_[b];
-    bool bolus = false;
-    for (std::size_t e = 0; e < events.size(); ++e)
-      if (events[e].time_h == a) {
-        apply_event(events[e], event_states[e], x);
-        bolus = true;
-      }
-    u_.setZero();
-    for (const PhaseInput& in : inputs) {
-      if (in.start_h < t0 || in.start_h > t_end) continue;
-      if (in.duration_h > 0.0) {
-        if (in.start_h <= a && a < in.start_h + in.duration_h) add_rate(in, u_);
-      } else if (in.start_h == a) {
-        apply_bolus(in, x);
-        bolus = true;
-      }
-    }
-    // Samples at a dose time record the state just after the dose.
-    while (!samples.done() && samples.peek() <= a) {
-      record(samples.peek(), x);
-      ++samples.next;
-    }
-    if (b + 1 == breakpoints_.size()) break;
-    if (progress && !progress(a, t_end))
-      throw SolverError("interrupted at t = " + std::to_string(a) + " h");
-    if (bolus || b == 0) integrator_->restart_step(spec_->solver.initial_step_h);
-    integrator_->integrate(sys, x, a, breakpoints_[b + 1], samples, record);
-  }
+  loop_.run(model_, *integrator_, spec_->solver.initial_step_h, inputs, events, event_states, x,
+            EventSpan{t0, t_end, false}, samples, record, progress);
 }
 
 Eigen::VectorXd ArmSimulator::initial_state(const ExpandedSchedule& schedule) {

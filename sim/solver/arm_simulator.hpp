@@ -7,6 +7,7 @@
 
 #include "pk/dose_schedule.hpp"
 #include "solver/compiled_model.hpp"
+#include "solver/event_loop.hpp"
 #include "solver/integrator.hpp"
 #include "solver/simulate.hpp"
 
@@ -47,16 +48,13 @@ class ArmSimulator {
                       const ProgressCallback& progress = nullptr);
 
  private:
-  void apply_bolus(const PhaseInput& in, Eigen::VectorXd& x) const;
   void add_rate(const PhaseInput& in, Eigen::VectorXd& u) const;
-  void apply_event(const StateEvent& ev, const Eigen::VectorXd& ss, Eigen::VectorXd& x) const;
   Eigen::VectorXd constant_infusion_steady_state(const std::vector<SteadyStateDose>& regimen);
 
   const ScenarioSpec* spec_;
   CompiledModel model_;
   std::unique_ptr<Integrator> integrator_;
-  Eigen::VectorXd u_;
-  std::vector<double> breakpoints_;
+  EventLoop loop_;
 };
 
 }  // namespace morsim

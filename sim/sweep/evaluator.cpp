@@ -21,7 +21,7 @@ struct Evaluator::Base {
   ScenarioSpec spec;
   std::unique_ptr<CompiledModel> model;
   std::unique_ptr<Integrator> integrator;
-  SegmentScratch scratch;
+  EventLoop loop;  // chained spans: a prefix to a challenge time continues from it
   std::vector<PhaseInput> inputs[2];  // [0] the arm's doses, [1] control: agonist doses only
   std::map<double, Eigen::VectorXd> prefix[2];
   Eigen::VectorXd one_off;  // a prefix at a time outside the shared stops (not cached)
@@ -127,14 +127,16 @@ const Eigen::VectorXd& Evaluator::prefix_at(Base& b, bool control, double t_c) {
   const double h0 = b.spec.solver.initial_step_h;
   const bool shared = std::binary_search(stops_.begin(), stops_.end(), t_c);
   if (!shared) {
-    advance(*b.model, *b.integrator, h0, b.inputs[control], x, 0.0, t_c, cursor, ignore, b.scratch);
+    b.loop.run(*b.model, *b.integrator, h0, b.inputs[control], x, EventSpan{0.0, t_c, true}, cursor,
+               ignore);
     b.one_off = x;
     return b.one_off;
   }
   // One pass through every shared stop, caching the state at each.
   double t = 0.0;
   for (double s : stops_) {
-    advance(*b.model, *b.integrator, h0, b.inputs[control], x, t, s, cursor, ignore, b.scratch);
+    b.loop.run(*b.model, *b.integrator, h0, b.inputs[control], x, EventSpan{t, s, true}, cursor,
+               ignore);
     cache.emplace(s, x);
     t = s;
   }
@@ -169,8 +171,8 @@ void Evaluator::run_challenge(Base& b, bool control, double t_c, double amount_m
     antag_.push_back(n);
     effect_.push_back(effect);
   };
-  advance(*b.model, *b.integrator, b.spec.solver.initial_step_h, b.work, x, t_c, t_c + span_h,
-          cursor, record, b.scratch);
+  b.loop.run(*b.model, *b.integrator, b.spec.solver.initial_step_h, b.work, x,
+             EventSpan{t_c, t_c + span_h, true}, cursor, record);
 }
 
 double Evaluator::coverage(Base& b, const Metric& m) {
@@ -196,9 +198,11 @@ double Evaluator::coverage(Base& b, const Metric& m) {
   Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(b.model->size()));
   const double h0 = b.spec.solver.initial_step_h;
   if (m.from_h > 0.0)
-    advance(*b.model, *b.integrator, h0, b.inputs[0], x, 0.0, m.from_h, skip, ignore, b.scratch);
+    b.loop.run(*b.model, *b.integrator, h0, b.inputs[0], x, EventSpan{0.0, m.from_h, true}, skip,
+               ignore);
   // `to` + a hair so that a dose exactly at `to` is not part of the window's last sample.
-  advance(*b.model, *b.integrator, h0, b.inputs[0], x, m.from_h, m.to_h, cursor, record, b.scratch);
+  b.loop.run(*b.model, *b.integrator, h0, b.inputs[0], x, EventSpan{m.from_h, m.to_h, true}, cursor,
+             record);
   const double v = series_time_above(t_series, occ_series, m.level);
   b.coverage.emplace(&m, v);
   return v;

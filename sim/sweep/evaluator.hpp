@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "sweep/segment_run.hpp"
+#include "solver/event_loop.hpp"
 #include "sweep/sweep_spec.hpp"
 
 namespace morsim::sweep {

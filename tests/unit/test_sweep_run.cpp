@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/metrics.hpp"
 #include "io/h5_handle.hpp"
 #include "io/h5_read.hpp"
 #include "model/errors.hpp"
@@ -283,4 +284,49 @@ TEST_CASE("sweep run: effect metrics equal the effect of whole-arm simulations",
   CHECK(m[0] == Approx(blocked).margin(2e-4));
   CHECK(m[1] == Approx(1.0 - blocked / control).margin(5e-4));
   CHECK(m[1] > 0.2);  // the calibrated depot on day 9 blocks about a third (docs/validation.md)
+}
+
+TEST_CASE("sweep run: a challenge from the cached prefix is the whole-arm run, number for number",
+          "[sweep]") {
+  // One challenge time, so the prefix stops only there, at the challenge dose, where a whole
+  // run breaks too: the sweep's chained spans and simulate_arm then take the same steps
+  // through the one event loop, and the metric is the same number.
+  TempDir dir;
+  const SweepSpec sw =
+      load(dir, std::string("[sweep]\nbase = \"") + MORSIM_SOURCE_DIR +
+                    "/configs/sweeps/surmountability-base.toml\"\n"
+                    "arm = \"depot\"\nrtol = 1e-4\nwindow = \"24 h\"\n"
+                    "[challenge]\nformulation = \"heroin-iv\"\namount = \"25 mg\"\ntime = \"9 d\"\n"
+                    "[[parameter]]\npath = \"challenge.amount\"\nvalues = [\"10 mg\", \"40 mg\"]\n"
+                    "[[metric]]\nkind = \"peak_agonist_occupancy\"\n");
+  Evaluator ev(sw);
+  for (std::uint64_t index : {0, 1}) {
+    double p[1], m[1];
+    ev.evaluate(index, p, m, nullptr);
+    ScenarioSpec spec = sw.base;
+    DoseRecord d;
+    d.formulation = "heroin-iv";
+    d.amount_mg = p[0];
+    d.time_h = 216.0;
+    spec.arms[sw.arm].doses.push_back(d);
+    spec.grid.t_end_h = 216.0 + sw.window_h;
+    // The sweep's sample times after the challenge (Evaluator's offsets).
+    std::vector<double> offsets;
+    const auto n_fine = static_cast<long>(std::floor(sw.peak_span_h / sw.peak_step_h + 1e-9));
+    for (long i = 0; i <= n_fine; ++i) {
+      const double t = static_cast<double>(i) * sw.peak_step_h;
+      if (t <= sw.window_h) offsets.push_back(t);
+    }
+    for (double t = offsets.back() + sw.step_h; t < sw.window_h - 1e-9; t += sw.step_h)
+      offsets.push_back(t);
+    if (offsets.back() < sw.window_h) offsets.push_back(sw.window_h);
+    std::vector<double> times;
+    for (double o : offsets) times.push_back(216.0 + o);
+    const Trajectory tr = simulate_arm(spec, spec.arms[sw.arm], times);
+    std::vector<double> agonist;
+    for (std::size_t i = 0; i < tr.n_times(); ++i) agonist.push_back(tr.agonist_occupancy(i));
+    INFO("dose " << p[0] << " mg");
+    CHECK(m[0] == series_peak(agonist));
+    CHECK(m[0] > 0.01);
+  }
 }
