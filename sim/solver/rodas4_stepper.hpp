@@ -6,7 +6,9 @@
 // factorises W = I/(gamma h) - J block by block along the pattern of J
 // (block_triangular_lu.hpp). The system is autonomous (a morsim segment has constant inputs),
 // so the df/dt terms vanish. Templated so that the engine's SegmentSystem and the tests'
-// closed-form problems run the same code, with the right-hand side inlined.
+// closed-form problems run the same code, with the right-hand side inlined. It models Odeint's
+// dense-output stepper concept (initialize, do_step, calc_state), so odeint::integrate_times and
+// the other integrate functions can drive it; the engine drives it through integrate().
 //
 // System must provide:
 //   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const;
@@ -16,8 +18,10 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <boost/numeric/odeint/stepper/stepper_categories.hpp>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -76,15 +80,9 @@ class Rodas4Stepper {
   Rodas4Status integrate(const System& sys, Eigen::VectorXd& x, double t0, double t1,
                          SampleCursor& samples, const SampleFn& record, SolverStats& stats,
                          double& t_stop) {
-    using C = Rodas4Coefficients;
     double t = t0;
     t_stop = t0;
     ++stats.segments;
-    if (!lu_.analysed() || analysed_pattern_ != sys.jacobian_nonzeros()) {
-      analysed_pattern_ = sys.jacobian_nonzeros();
-      lu_.analyse(x.size(), analysed_pattern_);
-      jac_values_.assign(analysed_pattern_.size(), 0.0);
-    }
     const double max_step = opt_.max_step_h > 0.0 ? opt_.max_step_h : t1 - t0;
     while (t < t1) {
       double h = std::min(h_, max_step);
@@ -93,53 +91,20 @@ class Rodas4Stepper {
         h = t1 - t;
         last = true;
       }
-      sys.jacobian_values(x, jac_values_.data());
-      ++stats.jacobian_evaluations;
-      sys.rhs(x, f_);
-      ++stats.rhs_evaluations;
+      prepare(sys, x, stats);
       for (;;) {
-        const double inv_h = 1.0 / h;
-        if (!lu_.compute_from_values(jac_values_.data(), inv_h / C::gamma)) {
+        if (!attempt(sys, x, h, stats)) {
           t_stop = t;
           return Rodas4Status::kSingularMatrix;
         }
-
-        // Right-hand sides are built in rhs_ first: solving straight from an expression
-        // would make Eigen allocate a temporary for every stage.
-        lu_.solve(f_, g1_);
-        xtmp_ = x + C::a21 * g1_;
-        eval(sys, xtmp_, stats);
-        rhs_ = xs_ + (C::c21 * inv_h) * g1_;
-        lu_.solve(rhs_, g2_);
-        xtmp_ = x + C::a31 * g1_ + C::a32 * g2_;
-        eval(sys, xtmp_, stats);
-        rhs_ = xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_);
-        lu_.solve(rhs_, g3_);
-        xtmp_ = x + C::a41 * g1_ + C::a42 * g2_ + C::a43 * g3_;
-        eval(sys, xtmp_, stats);
-        rhs_ = xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_);
-        lu_.solve(rhs_, g4_);
-        xtmp_ = x + C::a51 * g1_ + C::a52 * g2_ + C::a53 * g3_ + C::a54 * g4_;
-        eval(sys, xtmp_, stats);
-        rhs_ = xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_);
-        lu_.solve(rhs_, g5_);
-        xtmp_ += g5_;
-        eval(sys, xtmp_, stats);
-        rhs_ = xs_ +
-               inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_);
-        lu_.solve(rhs_, err_);
-        xnew_ = xtmp_ + err_;
-
         const double e = error_norm(x);
         if (e <= 1.0) {
           ++stats.steps;
           const double t_new = last ? t1 : t + h;
-          c3_ = C::d21 * g1_ + C::d22 * g2_ + C::d23 * g3_ + C::d24 * g4_ + C::d25 * g5_;
-          c4_ = C::d31 * g1_ + C::d32 * g2_ + C::d33 * g3_ + C::d34 * g4_ + C::d35 * g5_;
+          dense_coefficients();
           emit_samples(x, t, t_new, t1, samples, record);
           x.swap(xnew_);
-          // Standard controller for an order-3 error estimate, growth limited to 5x.
-          const double fac = e > 0.0 ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 5.0) : 5.0;
+          const double fac = accepted_factor(e);
           if (!last || fac < 1.0) h_ = h * fac;
           t = t_new;
           t_stop = t;
@@ -148,7 +113,7 @@ class Rodas4Stepper {
         }
         ++stats.rejected_steps;
         last = false;
-        h *= std::isfinite(e) ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 0.9) : 0.25;
+        h *= rejected_factor(e);
         if (h < 1e-14 * std::max(1.0, std::abs(t))) {
           t_stop = t;
           return std::isfinite(e) ? Rodas4Status::kStepUnderflow : Rodas4Status::kNonFiniteState;
@@ -158,7 +123,129 @@ class Rodas4Stepper {
     return Rodas4Status::kDone;
   }
 
+  // Boost.Odeint's dense-output stepper concept, so that odeint::integrate_times,
+  // integrate_const and integrate_adaptive drive this stepper as they drive odeint's own
+  // rosenbrock4 dense output (tests/unit/test_rodas4_odeint.cpp). The same step attempts, error
+  // control and interpolation as integrate(), which the engine uses for its exact stops at
+  // doses, sampling and failure codes; here a failure throws std::runtime_error.
+  using state_type = Eigen::VectorXd;
+  using deriv_type = Eigen::VectorXd;
+  using value_type = double;
+  using time_type = double;
+  using order_type = unsigned short;
+  using stepper_category = boost::numeric::odeint::dense_output_stepper_tag;
+  static constexpr order_type order() { return 4; }
+
+  void initialize(const Eigen::VectorXd& x0, double t0, double dt0) {
+    current_ = x0;
+    t_current_ = t0;
+    h_ = dt0;
+  }
+  // One accepted step from the current state (rejected attempts retried smaller).
+  std::pair<double, double> do_step(const System& sys) {
+    prepare(sys, current_, odeint_stats_);
+    double h = opt_.max_step_h > 0.0 ? std::min(h_, opt_.max_step_h) : h_;
+    for (;;) {
+      if (!attempt(sys, current_, h, odeint_stats_))
+        throw std::runtime_error("Rodas4: singular iteration matrix");
+      const double e = error_norm(current_);
+      if (e <= 1.0) {
+        ++odeint_stats_.steps;
+        dense_coefficients();
+        previous_.swap(current_);
+        current_.swap(xnew_);
+        t_previous_ = t_current_;
+        t_current_ += h;
+        h_ = h * accepted_factor(e);
+        return {t_previous_, t_current_};
+      }
+      ++odeint_stats_.rejected_steps;
+      h *= rejected_factor(e);
+      if (h < 1e-14 * std::max(1.0, std::abs(t_current_)))
+        throw std::runtime_error(std::isfinite(e) ? "Rodas4: step size underflow"
+                                                  : "Rodas4: non-finite state");
+    }
+  }
+  // The dense output of the last step, at t in [previous_time(), current_time()].
+  void calc_state(double t, Eigen::VectorXd& x) const {
+    const double th = (t - t_previous_) / (t_current_ - t_previous_), th1 = 1.0 - th;
+    x = previous_ * th1 + th * (current_ + th1 * (c3_ + th * c4_));
+  }
+  const Eigen::VectorXd& current_state() const { return current_; }
+  double current_time() const { return t_current_; }
+  double current_time_step() const { return h_; }
+  const Eigen::VectorXd& previous_state() const { return previous_; }
+  double previous_time() const { return t_previous_; }
+  // Work done through the concept's do_step().
+  const SolverStats& odeint_stats() const { return odeint_stats_; }
+
  private:
+  // The Jacobian's values and f at x, the start of a step (the LU's block structure analysed
+  // once per sparsity pattern).
+  void prepare(const System& sys, const Eigen::VectorXd& x, SolverStats& stats) {
+    if (!lu_.analysed() || analysed_pattern_ != sys.jacobian_nonzeros()) {
+      analysed_pattern_ = sys.jacobian_nonzeros();
+      lu_.analyse(x.size(), analysed_pattern_);
+      jac_values_.assign(analysed_pattern_.size(), 0.0);
+    }
+    sys.jacobian_values(x, jac_values_.data());
+    ++stats.jacobian_evaluations;
+    sys.rhs(x, f_);
+    ++stats.rhs_evaluations;
+  }
+
+  // Rodas4's dense output coefficients of an accepted step (Hairer & Wanner).
+  void dense_coefficients() {
+    using C = Rodas4Coefficients;
+    c3_ = C::d21 * g1_ + C::d22 * g2_ + C::d23 * g3_ + C::d24 * g4_ + C::d25 * g5_;
+    c4_ = C::d31 * g1_ + C::d32 * g2_ + C::d33 * g3_ + C::d34 * g4_ + C::d35 * g5_;
+  }
+
+  // Standard controller for an order-3 error estimate: growth limited to 5x after an accepted
+  // step, a cut to between 0.2x and 0.9x after a rejected one (0.25x when it was not finite).
+  // (Gustafsson's predictive controller measured no better: benchmarks/README.md.)
+  static double accepted_factor(double e) {
+    return e > 0.0 ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 5.0) : 5.0;
+  }
+  static double rejected_factor(double e) {
+    return std::isfinite(e) ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 0.9) : 0.25;
+  }
+
+  // The stages of one step of length h from x, with jac_values_ and f_ evaluated at x: the new
+  // state in xnew_, the error estimate in err_. false when W = I/(gamma h) - J is singular.
+  bool attempt(const System& sys, const Eigen::VectorXd& x, double h, SolverStats& stats) {
+    using C = Rodas4Coefficients;
+    const double inv_h = 1.0 / h;
+    if (!lu_.compute_from_values(jac_values_.data(), inv_h / C::gamma)) return false;
+
+    // Right-hand sides are built in rhs_ first: solving straight from an expression
+    // would make Eigen allocate a temporary for every stage.
+    lu_.solve(f_, g1_);
+    xtmp_ = x + C::a21 * g1_;
+    eval(sys, xtmp_, stats);
+    rhs_ = xs_ + (C::c21 * inv_h) * g1_;
+    lu_.solve(rhs_, g2_);
+    xtmp_ = x + C::a31 * g1_ + C::a32 * g2_;
+    eval(sys, xtmp_, stats);
+    rhs_ = xs_ + inv_h * (C::c31 * g1_ + C::c32 * g2_);
+    lu_.solve(rhs_, g3_);
+    xtmp_ = x + C::a41 * g1_ + C::a42 * g2_ + C::a43 * g3_;
+    eval(sys, xtmp_, stats);
+    rhs_ = xs_ + inv_h * (C::c41 * g1_ + C::c42 * g2_ + C::c43 * g3_);
+    lu_.solve(rhs_, g4_);
+    xtmp_ = x + C::a51 * g1_ + C::a52 * g2_ + C::a53 * g3_ + C::a54 * g4_;
+    eval(sys, xtmp_, stats);
+    rhs_ = xs_ + inv_h * (C::c51 * g1_ + C::c52 * g2_ + C::c53 * g3_ + C::c54 * g4_);
+    lu_.solve(rhs_, g5_);
+    xtmp_ += g5_;
+    eval(sys, xtmp_, stats);
+    rhs_ = xs_ + inv_h * (C::c61 * g1_ + C::c62 * g2_ + C::c63 * g3_ + C::c64 * g4_ + C::c65 * g5_);
+    lu_.solve(rhs_, err_);
+    xnew_ = xtmp_ + err_;
+
+    return true;
+  }
+
   void eval(const System& sys, const Eigen::VectorXd& x, SolverStats& stats) {
     sys.rhs(x, xs_);
     ++stats.rhs_evaluations;
@@ -199,6 +286,10 @@ class Rodas4Stepper {
   std::vector<double> jac_values_;  // J's entries in the order of sys.jacobian_nonzeros()
   BlockTriangularLu lu_;
   std::vector<std::pair<int, int>> analysed_pattern_;
+  // The concept's state: the last step's ends.
+  Eigen::VectorXd current_, previous_;
+  double t_current_ = 0.0, t_previous_ = 0.0;
+  SolverStats odeint_stats_;
 };
 
 }  // namespace morsim
