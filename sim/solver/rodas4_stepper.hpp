@@ -25,6 +25,7 @@
 #include "model/trajectory.hpp"
 #include "solver/block_triangular_lu.hpp"
 #include "solver/sample_cursor.hpp"
+#include "solver/step_observer.hpp"
 
 namespace morsim {
 
@@ -70,6 +71,8 @@ class Rodas4Stepper {
   // The next integrate() starts with this step.
   void restart_step(double h) { h_ = h; }
   double next_step() const { return h_; }
+  // Every accepted step goes to `observer` too (nullptr: none); samples are unchanged.
+  void set_step_observer(StepObserver* observer) { observer_ = observer; }
 
   // Advances x from t0 to exactly t1 (the last step is cut to end there) and records every
   // sample s with t0 < s < t1, counting into `stats`.
@@ -137,6 +140,7 @@ class Rodas4Stepper {
           c3_ = C::d21 * g1_ + C::d22 * g2_ + C::d23 * g3_ + C::d24 * g4_ + C::d25 * g5_;
           c4_ = C::d31 * g1_ + C::d32 * g2_ + C::d33 * g3_ + C::d34 * g4_ + C::d35 * g5_;
           emit_samples(x, t, t_new, t1, samples, record);
+          if (observer_) observer_->on_step({t, t_new, &x, &xnew_, &c3_, &c4_});
           x.swap(xnew_);
           // Standard controller for an order-3 error estimate, growth limited to 5x.
           const double fac = e > 0.0 ? std::clamp(0.9 * std::pow(e, -0.25), 0.2, 5.0) : 5.0;
@@ -199,6 +203,7 @@ class Rodas4Stepper {
   std::vector<double> jac_values_;  // J's entries in the order of sys.jacobian_nonzeros()
   BlockTriangularLu lu_;
   std::vector<std::pair<int, int>> analysed_pattern_;
+  StepObserver* observer_ = nullptr;
 };
 
 }  // namespace morsim
