@@ -157,6 +157,15 @@ bool dense_output_covers(const DenseOutput& dense, const std::vector<PeakWindow>
   return true;
 }
 
+std::vector<std::vector<DensePeak>> locate_peaks(const Trajectory& tr, ArmSimulator& sim,
+                                                 const Arm& arm,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables) {
+  if (tr.dense && dense_output_covers(*tr.dense, windows))
+    return locate_peaks(*tr.dense, windows, observables);
+  return locate_peaks(sim, arm, windows, observables);
+}
+
 std::vector<std::vector<DensePeak>> locate_peaks_simulating_twice(
     ArmSimulator& sim, const Arm& arm, const std::vector<PeakWindow>& windows,
     const std::vector<SampleObservable>& observables) {

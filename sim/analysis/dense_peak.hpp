@@ -45,6 +45,12 @@ std::vector<std::vector<DensePeak>> locate_peaks(const DenseOutput& dense,
                                                  const std::vector<PeakWindow>& windows,
                                                  const std::vector<SampleObservable>& observables);
 bool dense_output_covers(const DenseOutput& dense, const std::vector<PeakWindow>& windows);
+// On the kept run of `tr`, the trajectory of `arm`, when it has one spanning the windows (no
+// simulation), else as locate_peaks(sim, arm, ...).
+std::vector<std::vector<DensePeak>> locate_peaks(const Trajectory& tr, ArmSimulator& sim,
+                                                 const Arm& arm,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables);
 // The former way, one new simulation per pass, kept so that tests can compare the two.
 std::vector<std::vector<DensePeak>> locate_peaks_simulating_twice(
     ArmSimulator& sim, const Arm& arm, const std::vector<PeakWindow>& windows,
