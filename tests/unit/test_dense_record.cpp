@@ -14,6 +14,7 @@
 #include "solver/arm_simulator.hpp"
 #include "solver/sample_grid.hpp"
 #include "solver/simulate.hpp"
+#include "support/simple_models.hpp"
 
 using namespace morsim;
 
@@ -100,6 +101,23 @@ TEST_CASE("a kept run read at any time equals a simulation sampled there", "[sol
       require_close(again.occupancy, run.occupancy, 1e-12);
     }
   }
+}
+
+TEST_CASE("a dose at a kept run's last time is seen there, as by a sample", "[solver][dense]") {
+  DoseRecord first, last;
+  first.formulation = last.formulation = "iv";
+  first.amount_mg = last.amount_mg = 10.0;
+  first.time_h = 0.0;
+  last.time_h = 24.0;  // the end of the run: no step follows it
+  const ScenarioSpec s =
+      testing::one_arm({testing::simple_compound("drug", 50.0, 0.3)},
+                       {testing::simple_formulation("iv", "drug")}, {first, last}, 24.0, 1.0);
+  const Trajectory run = simulate(s, nullptr, kept()).front();
+  REQUIRE(run.dense);
+  const Trajectory read = run.dense->sample({0.0, 23.999, 24.0});
+  CHECK(read.plasma(0, 0) == run.plasma(0, 0));
+  CHECK(read.plasma(2, 0) == run.plasma(run.n_times() - 1, 0));
+  CHECK(read.plasma(2, 0) > 10.0 * read.plasma(1, 0));  // after the second dose
 }
 
 TEST_CASE("no run is kept unless asked, nor by a method without dense output", "[solver][dense]") {
