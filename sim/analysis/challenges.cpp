@@ -124,8 +124,9 @@ void ChallengeMemo::seed(const Entries& saved) {
 namespace {
 
 // Peak agonist occupancy (and when, and the antagonist then) and peak effect of each
-// challenge, on the solver's dense output when the arm is one of the scenario's, else (an arm
-// the scenario does not describe) on the trajectory's samples.
+// challenge, on the solver's dense output when the arm is one of the scenario's: the run the
+// trajectory kept (no simulation), else a new one; an arm the scenario does not describe is
+// read off the trajectory's samples.
 std::vector<Window> locate(const ScenarioSpec& spec, const Trajectory& tr,
                            const std::vector<PeakWindow>& windows) {
   std::vector<Window> out;
@@ -134,12 +135,17 @@ std::vector<Window> locate(const ScenarioSpec& spec, const Trajectory& tr,
     for (const PeakWindow& w : windows) out.push_back(scan(tr, w.t0_h, w.t1_h));
     return out;
   }
-  ArmSimulator sim(spec);
   const SampleObservable agonist = [](const Trajectory& t, std::size_t i) {
     return t.agonist_occupancy(i);
   };
   const SampleObservable effect = [](const Trajectory& t, std::size_t i) { return t.effect[i]; };
-  const auto found = locate_peaks(sim, *arm, windows, {agonist, effect});
+  std::vector<std::vector<DensePeak>> found;
+  if (tr.dense && dense_output_covers(*tr.dense, windows)) {
+    found = locate_peaks(*tr.dense, windows, {agonist, effect});
+  } else {
+    ArmSimulator sim(spec);
+    found = locate_peaks(sim, *arm, windows, {agonist, effect});
+  }
   for (const auto& f : found) {
     Window w;
     w.peak_occ = f[0].value;

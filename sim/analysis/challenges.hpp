@@ -32,16 +32,17 @@ const Trajectory* find_control_arm(const ScenarioSpec& spec, const std::vector<T
 
 // Challenges of an arm: each taken dose that produces an agonist. Peaks (and their times, the
 // antagonist occupancy then, and the effect peaks behind blockade) are located on the solver's
-// dense output when the arm is one of spec's arms, so they do not depend on the output grid;
-// an arm spec does not describe is read off its samples. The window of a challenge
-// runs to the next challenge or `window_h` hours, whichever is first. The matching control
-// challenge is the one in `control` applied at the same time.
+// dense output when the arm is one of spec's arms, so they do not depend on the output grid:
+// on the run the trajectory kept (SimulateOptions::keep_dense_output) without simulating, else
+// on a new simulation of the arm; an arm spec does not describe is read off its samples. The window
+// of a challenge runs to the next challenge or `window_h` hours, whichever is first. The matching
+// control challenge is the one in `control` applied at the same time.
 std::vector<ChallengeResult> analyse_challenges(const ScenarioSpec& spec, const Trajectory& arm,
                                                 const Trajectory* control, double window_h = 24.0);
 
 // While one is alive, analyse_challenges on this thread locates the peaks of an arm's
 // challenges once and reuses them: a lesson and the page's challenge tables analyse the same
-// arms of one run, and every location simulates the arm twice more on dense samples. It knows
+// arms of one run, and a location without a kept run simulates the arm again. It knows
 // arms by name and windows, so it must not outlive the scenario it was made for. Memos nest;
 // the innermost is used.
 class ChallengeMemo {

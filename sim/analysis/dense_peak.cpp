@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "solver/arm_simulator.hpp"
 
@@ -57,11 +58,10 @@ Trajectory one_sample(const Trajectory& tr, std::size_t i) {
   return s;
 }
 
-}  // namespace
+using Sampler = std::function<Trajectory(const std::vector<double>& t_h)>;
 
-std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& arm,
-                                                 const std::vector<PeakWindow>& windows,
-                                                 const std::vector<SampleObservable>& observables) {
+// The coarse pass's samples: every window on 1-min steps, 10-min beyond its first 6 h.
+std::vector<double> coarse_times(const std::vector<PeakWindow>& windows) {
   std::vector<double> coarse;
   for (const PeakWindow& w : windows) {
     for (double t = w.t0_h; t < w.t1_h - 1e-9;
@@ -69,8 +69,13 @@ std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& a
       coarse.push_back(t);
     coarse.push_back(w.t1_h);
   }
-  coarse = sorted_unique(coarse);
-  const Trajectory c = sim.simulate(arm, coarse);
+  return sorted_unique(coarse);
+}
+
+// Both passes after the coarse samples `c`: the fine samples come from `fine_samples`.
+std::vector<std::vector<DensePeak>> peaks_from(const Trajectory& c, const Sampler& fine_samples,
+                                               const std::vector<PeakWindow>& windows,
+                                               const std::vector<SampleObservable>& observables) {
   // Fine samples two coarse steps wide about each coarse maximum, clipped to the window.
   std::vector<double> fine;
   std::vector<std::vector<std::pair<double, double>>> spans(windows.size());
@@ -89,7 +94,7 @@ std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& a
     }
   }
   fine = sorted_unique(fine);
-  const Trajectory d = sim.simulate(arm, fine);
+  const Trajectory d = fine_samples(fine);
   std::vector<std::vector<DensePeak>> out(windows.size());
   for (std::size_t w = 0; w < windows.size(); ++w)
     for (std::size_t o = 0; o < observables.size(); ++o) {
@@ -123,6 +128,49 @@ std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& a
       out[w].push_back(std::move(p));
     }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<DensePeak>> locate_peaks(ArmSimulator& sim, const Arm& arm,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables) {
+  SimulateOptions keep;
+  keep.keep_dense_output = true;
+  const Trajectory c = sim.simulate(arm, coarse_times(windows), nullptr, keep);
+  const Sampler fine = [&](const std::vector<double>& t_h) {
+    return c.dense ? c.dense->sample(t_h) : sim.simulate(arm, t_h);
+  };
+  return peaks_from(c, fine, windows, observables);
+}
+
+std::vector<std::vector<DensePeak>> locate_peaks(const DenseOutput& dense,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables) {
+  const Sampler on_record = [&](const std::vector<double>& t_h) { return dense.sample(t_h); };
+  return peaks_from(dense.sample(coarse_times(windows)), on_record, windows, observables);
+}
+
+bool dense_output_covers(const DenseOutput& dense, const std::vector<PeakWindow>& windows) {
+  for (const PeakWindow& w : windows)
+    if (w.t0_h < dense.t_begin_h() || w.t1_h > dense.t_end_h()) return false;
+  return true;
+}
+
+std::vector<std::vector<DensePeak>> locate_peaks(const Trajectory& tr, ArmSimulator& sim,
+                                                 const Arm& arm,
+                                                 const std::vector<PeakWindow>& windows,
+                                                 const std::vector<SampleObservable>& observables) {
+  if (tr.dense && dense_output_covers(*tr.dense, windows))
+    return locate_peaks(*tr.dense, windows, observables);
+  return locate_peaks(sim, arm, windows, observables);
+}
+
+std::vector<std::vector<DensePeak>> locate_peaks_simulating_twice(
+    ArmSimulator& sim, const Arm& arm, const std::vector<PeakWindow>& windows,
+    const std::vector<SampleObservable>& observables) {
+  const Sampler simulated = [&](const std::vector<double>& t_h) { return sim.simulate(arm, t_h); };
+  return peaks_from(simulated(coarse_times(windows)), simulated, windows, observables);
 }
 
 }  // namespace morsim

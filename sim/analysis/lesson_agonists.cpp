@@ -7,6 +7,7 @@
 
 #include "analysis/challenges.hpp"
 #include "analysis/dense_peak.hpp"
+#include "model/dense_output.hpp"
 #include "solver/arm_simulator.hpp"
 
 namespace morsim {
@@ -28,10 +29,14 @@ std::set<std::string> formed_from(const ScenarioSpec& spec, const std::string& c
 
 // What the arm holds when the challenge comes, and the challenge's peaks after it, on the
 // solver's dense output, so that none of them depends on the output grid.
-void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const std::set<std::string>& own,
-                     ChallengeOnTop& r) {
+// `tr` is the trajectory of `arm`: its kept run, when it has one, is read instead of simulating.
+void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const Trajectory& tr,
+                     const std::set<std::string>& own, ChallengeOnTop& r) {
   ArmSimulator sim(spec);
-  const Trajectory at = sim.simulate(arm, {r.challenge_time_h});
+  const bool kept = tr.dense && tr.dense->t_begin_h() <= r.challenge_time_h &&
+                    r.challenge_time_h <= tr.dense->t_end_h();
+  const Trajectory at =
+      kept ? tr.dense->sample({r.challenge_time_h}) : sim.simulate(arm, {r.challenge_time_h});
   for (std::size_t k = 0; k < at.n_compounds(); ++k)
     if (at.binds_receptor[k] && !own.count(at.compounds[k]))
       r.maintenance_occupancy += at.occ(0, k);
@@ -44,7 +49,8 @@ void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const std::set<st
   };
   const SampleObservable effect = [](const Trajectory& t, std::size_t i) { return t.effect[i]; };
   const double t_end = std::max(spec.grid.t_end_h, r.challenge_time_h);
-  const auto found = locate_peaks(sim, arm, {{r.challenge_time_h, t_end}}, {own_occupancy, effect});
+  const auto found =
+      locate_peaks(tr, sim, arm, {{r.challenge_time_h, t_end}}, {own_occupancy, effect});
   r.challenge_peak_occupancy = std::max(found[0][0].value, 0.0);
   r.challenge_peak_time_h = found[0][0].t_h;
   r.peak_effect = std::max(found[0][1].value, r.effect_before);
@@ -71,7 +77,7 @@ std::vector<ChallengeOnTop> analyse_challenge_on_top(const ScenarioSpec& spec,
       if (!own.count(d.compound) && r.maintenance.find(d.compound) == std::string::npos)
         r.maintenance += (r.maintenance.empty() ? "" : ", ") + d.compound;
     if (const Arm* arm = find_scenario_arm(spec, tr.arm)) {
-      on_dense_output(spec, *arm, own, r);
+      on_dense_output(spec, *arm, tr, own, r);
       out.push_back(r);
       continue;
     }

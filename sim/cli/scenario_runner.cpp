@@ -44,7 +44,11 @@ void check_output_size(const ScenarioSpec& spec, bool allow_large) {
 std::vector<Trajectory> run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
   check_outputs_free(req);
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<Trajectory> arms = simulate(spec);
+  // The challenge tables below and a lesson's locate their peaks on the arms' kept runs, so
+  // they simulate nothing more.
+  SimulateOptions keep;
+  keep.keep_dense_output = !req.quiet || spec.lesson.has_value();
+  std::vector<Trajectory> arms = simulate(spec, nullptr, keep);
   // A lesson's extra simulations happen here, so that the file is written once, complete.
   LessonResult lesson;
   if (spec.lesson) lesson = run_lesson(spec, arms);

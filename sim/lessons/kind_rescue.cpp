@@ -42,7 +42,7 @@ LessonOutput analyse_rescue(const ScenarioSpec& spec, const LessonSpec& lesson,
   };
   const double t0 = spec.grid.t_start_h, t_end = spec.grid.t_end_h;
   const double peak =
-      locate_peaks(sim, scenario_arm(spec, alone.arm), {{t0, t_end}}, {agonist})[0][0].value;
+      locate_peaks(alone, sim, scenario_arm(spec, alone.arm), {{t0, t_end}}, {agonist})[0][0].value;
   v["below"] = pct(below);
   v["alone_peak"] = pct(peak);
   v["alone_end"] = pct(last_occupancy(alone));
@@ -55,7 +55,7 @@ LessonOutput analyse_rescue(const ScenarioSpec& spec, const LessonSpec& lesson,
   v["iv_below_time"] =
       time_of(spec, first_time_below(sim, scenario_arm(spec, iv.arm), agonist, t_iv, t_end, below));
   // The lowest agonist occupancy after the antagonist (and after the first 3 min), and when.
-  const DensePeak low = locate_peaks(sim, scenario_arm(spec, iv.arm),
+  const DensePeak low = locate_peaks(iv, sim, scenario_arm(spec, iv.arm),
                                      {{std::max(t_iv, t0 + 0.05), t_end}}, {minus_agonist})[0][0];
   v["iv_low"] = pct(-low.value);
   v["iv_low_time"] = time_of(spec, low.t_h);

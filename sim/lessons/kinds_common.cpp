@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "lessons/kinds.hpp"
+#include "model/dense_output.hpp"
 #include "model/errors.hpp"
 #include "solver/arm_simulator.hpp"
 
@@ -78,16 +79,30 @@ double interpolate(const Trajectory& tr, const SampleObservable& f, std::size_t 
   return tr.t_h[i] + (tr.t_h[i + 1] - tr.t_h[i]) * std::clamp((y0 - level) / (y0 - y1), 0.0, 1.0);
 }
 
+// The coarse pass keeps its run, so that the fine passes read it instead of simulating again
+// (the solver's steps do not depend on the sample times); without dense output they simulate.
+Trajectory coarse_pass(ArmSimulator& sim, const Arm& arm, double t0, double t1) {
+  SimulateOptions keep;
+  keep.keep_dense_output = true;
+  return sim.simulate(arm, even(t0, t1, kCoarseSteps), nullptr, keep);
+}
+
+Trajectory fine_pass(ArmSimulator& sim, const Arm& arm, const Trajectory& coarse, double t0,
+                     double t1) {
+  const std::vector<double> t = even(t0, t1, kFineSteps);
+  return coarse.dense ? coarse.dense->sample(t) : sim.simulate(arm, t);
+}
+
 }  // namespace
 
 double first_time_below(ArmSimulator& sim, const Arm& arm, const SampleObservable& f, double t0,
                         double t1, double level) {
   if (!(t1 > t0)) return std::nan("");
-  const Trajectory c = sim.simulate(arm, even(t0, t1, kCoarseSteps));
+  const Trajectory c = coarse_pass(sim, arm, t0, t1);
   for (std::size_t i = 1; i < c.n_times(); ++i) {  // (t0, t1]
     if (f(c, i) >= level) continue;
     if (f(c, i - 1) < level) return c.t_h[i - 1];  // below from t0 on
-    const Trajectory d = sim.simulate(arm, even(c.t_h[i - 1], c.t_h[i], kFineSteps));
+    const Trajectory d = fine_pass(sim, arm, c, c.t_h[i - 1], c.t_h[i]);
     for (std::size_t j = 1; j < d.n_times(); ++j)
       if (f(d, j) < level) return f(d, j - 1) < level ? d.t_h[j] : interpolate(d, f, j - 1, level);
     return c.t_h[i];
@@ -105,7 +120,7 @@ std::vector<double> last_times_at_least(ArmSimulator& sim, const Arm& arm,
                                         const std::vector<double>& levels) {
   std::vector<double> out(levels.size(), std::nan(""));
   if (!(t1 > t0)) return out;
-  const Trajectory c = sim.simulate(arm, even(t0, t1, kCoarseSteps));  // one for every level
+  const Trajectory c = coarse_pass(sim, arm, t0, t1);  // one for every level
   for (std::size_t k = 0; k < levels.size(); ++k) {
     const double level = levels[k];
     for (std::size_t i = c.n_times(); i-- > 0;) {
@@ -114,7 +129,7 @@ std::vector<double> last_times_at_least(ArmSimulator& sim, const Arm& arm,
         out[k] = c.t_h[i];
         break;
       }
-      const Trajectory d = sim.simulate(arm, even(c.t_h[i], c.t_h[i + 1], kFineSteps));
+      const Trajectory d = fine_pass(sim, arm, c, c.t_h[i], c.t_h[i + 1]);
       out[k] = c.t_h[i];
       for (std::size_t j = d.n_times() - 1; j-- > 0;)
         if (f(d, j) >= level) {

@@ -2,12 +2,15 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "model/dosing.hpp"
 
 namespace morsim {
+
+class DenseOutput;  // model/dense_output.hpp
 
 struct SolverStats {
   long steps = 0;  // accepted steps
@@ -36,6 +39,9 @@ struct Trajectory {
   bool effect_modelled = true;
   std::vector<DoseLogEntry> doses;  // event log, in applied-time order
   SolverStats stats;
+  // The run on the solver's dense output, when the simulation was asked to keep it and its
+  // method has one (rosenbrock4); shared and immutable, so copies of the trajectory are cheap.
+  std::shared_ptr<const DenseOutput> dense;
 
   std::size_t n_times() const { return t_h.size(); }
   std::size_t n_compounds() const { return compounds.size(); }

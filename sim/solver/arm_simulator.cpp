@@ -2,25 +2,34 @@
 #include "solver/arm_simulator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
 #include "model/errors.hpp"
+#include "solver/dense_record.hpp"
+#include "solver/recorded_arm.hpp"
 #include "solver/sample_grid.hpp"
 
 namespace morsim {
 
+namespace {
+std::atomic<long> arm_simulations{0};
+}  // namespace
+
+long ArmSimulator::simulations_started() { return arm_simulations.load(); }
+
 ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& options)
     : spec_(&spec),
-      model_(spec, options),
-      integrator_(make_integrator(spec.solver, model_.absolute_tolerance(spec.solver), model_)) {
-  integrator_->set_state_names(model_.state_names());
+      model_(std::make_shared<const CompiledModel>(spec, options)),
+      integrator_(make_integrator(spec.solver, model_->absolute_tolerance(spec.solver), *model_)) {
+  integrator_->set_state_names(model_->state_names());
 }
 
 void ArmSimulator::add_rate(const PhaseInput& in, Eigen::VectorXd& u) const {
   const double rate =
       in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
-  for (const InputTarget& t : model_.input_targets(in.formulation, in.phase))
+  for (const InputTarget& t : model_->input_targets(in.formulation, in.phase))
     u[t.state] += t.factor * rate;
 }
 
@@ -36,20 +45,20 @@ void ArmSimulator::run(const std::vector<PhaseInput>& inputs, const std::vector<
                        const std::vector<Eigen::VectorXd>& event_states, Eigen::VectorXd& x,
                        double t0, double t_end, SampleCursor& samples, const SampleFn& record,
                        const ProgressCallback& progress) {
-  loop_.run(model_, *integrator_, spec_->solver.initial_step_h, inputs, events, event_states, x,
+  loop_.run(*model_, *integrator_, spec_->solver.initial_step_h, inputs, events, event_states, x,
             EventSpan{t0, t_end, false}, samples, record, progress);
 }
 
 Eigen::VectorXd ArmSimulator::initial_state(const ExpandedSchedule& schedule) {
   if (schedule.steady_state.empty())
-    return Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()));
+    return Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_->size()));
   return steady_state(schedule.steady_state, schedule.ss_ii_h);
 }
 
 Eigen::VectorXd ArmSimulator::steady_state(const std::vector<SteadyStateDose>& regimen,
                                            double ii_h) {
   if (!(ii_h > 0.0)) return constant_infusion_steady_state(regimen);
-  Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_.size()));
+  Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(model_->size()));
   // Periodic steady state by repeated periods: the PK converges geometrically with the slowest
   // rate; the binding follows it. Converged when a period changes no state by more than
   // rtol-scaled tolerance. One period holds every input that falls in [0, ii) at steady state,
@@ -68,7 +77,7 @@ Eigen::VectorXd ArmSimulator::steady_state(const std::vector<SteadyStateDose>& r
     run(period, x, 0.0, ii_h, cursor, ignore);
     double change = 0.0;
     for (Eigen::Index i = 0; i < x.size(); ++i)
-      if (i != model_.eliminated_state())
+      if (i != model_->eliminated_state())
         change = std::max(change,
                           std::abs(x[i] - prev[i]) / (spec_->solver.atol + tol * std::abs(x[i])));
     if (change <= 1.0) return x;
@@ -81,7 +90,7 @@ Eigen::VectorXd ArmSimulator::constant_infusion_steady_state(
   // dx/dt = A x + u + binding(x) = 0. The PK and brain part is linear (exact in one Newton
   // step); the binding of kinetic occupancy is linear in the occupancies once the brain
   // concentrations are known, so a few steps converge to rounding.
-  const auto n = static_cast<Eigen::Index>(model_.size());
+  const auto n = static_cast<Eigen::Index>(model_->size());
   Eigen::VectorXd u = Eigen::VectorXd::Zero(n), x = Eigen::VectorXd::Zero(n), f(n);
   for (const SteadyStateDose& d : regimen) {
     const Formulation& fo = spec_->formulations[d.formulation];
@@ -94,13 +103,13 @@ Eigen::VectorXd ArmSimulator::constant_infusion_steady_state(
       if (in.rate_nmol_per_h > 0.0) add_rate(in, u);
     }
   }
-  const int eliminated = model_.eliminated_state();  // grows without end: held at zero
+  const int eliminated = model_->eliminated_state();  // grows without end: held at zero
   const double tol = std::max(spec_->solver.rtol, 1e-10);
   Eigen::MatrixXd jac(n, n);
   constexpr int kMaxNewton = 50;
   for (int it = 0; it < kMaxNewton; ++it) {
-    model_.rhs(x, u, f);
-    model_.jacobian(x, jac);
+    model_->rhs(x, u, f);
+    model_->jacobian(x, jac);
     if (eliminated >= 0) {
       jac.row(eliminated).setZero();
       jac(eliminated, eliminated) = 1.0;
@@ -118,7 +127,9 @@ Eigen::VectorXd ArmSimulator::constant_infusion_steady_state(
 }
 
 Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sample_t_h,
-                                  const ProgressCallback& progress) {
+                                  const ProgressCallback& progress,
+                                  const SimulateOptions& options) {
+  ++arm_simulations;
   const ExpandedSchedule schedule = expand_schedule(*spec_, arm);
   Trajectory tr;
   tr.arm = arm.name;
@@ -149,31 +160,47 @@ Trajectory ArmSimulator::simulate(const Arm& arm, const std::vector<double>& sam
   const SampleFn record = [&](double t, const Eigen::VectorXd& s) {
     const std::size_t i = tr.t_h.size();
     tr.t_h.push_back(t);
-    model_.observe(s, &tr.plasma_nM[i * nk], &tr.brain_nM[i * nk], &tr.occupancy[i * nk],
-                   tr.free_receptor[i], tr.effect[i]);
+    model_->observe(s, &tr.plasma_nM[i * nk], &tr.brain_nM[i * nk], &tr.occupancy[i * nk],
+                    tr.free_receptor[i], tr.effect[i]);
   };
   // From time 0 whatever the output window: doses before [output] start are taken, and the
   // window only chooses which samples are written.
   const double t0 = sample_t_h.empty() ? 0.0 : std::min(0.0, sample_t_h.front());
   const double t_end =
       sample_t_h.empty() ? spec_->grid.t_end_h : std::max(spec_->grid.t_end_h, sample_t_h.back());
-  run(schedule.inputs, schedule.events, event_states, x, t0, t_end, cursor, record, progress);
+  // Only this run is recorded: the steady states above are pre-runs from zero.
+  const bool keep = options.keep_dense_output && integrator_->observes_steps();
+  DenseRecord dense(x.size());
+  if (keep) integrator_->set_step_observer(&dense);
+  try {
+    run(schedule.inputs, schedule.events, event_states, x, t0, t_end, cursor, record, progress);
+  } catch (...) {
+    integrator_->set_step_observer(nullptr);
+    throw;
+  }
+  integrator_->set_step_observer(nullptr);
   tr.stats = integrator_->stats();
   tr.stats.method = integrator_->method();
+  if (keep && !dense.empty()) {
+    dense.set_end(t_end, x);  // after a dose at t_end, which no step carries
+    tr.dense = std::make_shared<const RecordedArm>(model_, std::move(dense), tr);
+  }
   return tr;
 }
 
 Trajectory simulate_arm(const ScenarioSpec& spec, const Arm& arm,
-                        const std::vector<double>& sample_t_h, const ProgressCallback& progress) {
+                        const std::vector<double>& sample_t_h, const ProgressCallback& progress,
+                        const SimulateOptions& options) {
   ArmSimulator sim(spec);
-  return sim.simulate(arm, sample_t_h, progress);
+  return sim.simulate(arm, sample_t_h, progress, options);
 }
 
-std::vector<Trajectory> simulate(const ScenarioSpec& spec, const ProgressCallback& progress) {
+std::vector<Trajectory> simulate(const ScenarioSpec& spec, const ProgressCallback& progress,
+                                 const SimulateOptions& options) {
   ArmSimulator sim(spec);
   std::vector<Trajectory> out;
   for (const Arm& arm : spec.arms)
-    out.push_back(sim.simulate(arm, arm_sample_times(spec, arm), progress));
+    out.push_back(sim.simulate(arm, arm_sample_times(spec, arm), progress, options));
   return out;
 }
 

@@ -17,7 +17,7 @@ class ArmSimulator {
  public:
   ArmSimulator(const ScenarioSpec& spec, const CompileOptions& options = {});
 
-  const CompiledModel& model() const { return model_; }
+  const CompiledModel& model() const { return *model_; }
   const ScenarioSpec& spec() const { return *spec_; }
 
   // The state before any dose (all zero) or at the periodic steady state of the schedule's
@@ -43,16 +43,22 @@ class ArmSimulator {
            double t_end, SampleCursor& samples, const SampleFn& record,
            const ProgressCallback& progress = nullptr);
 
-  // The whole arm on the sample grid, with the event log; the usual entry point.
+  // The whole arm on the sample grid, with the event log; the usual entry point. With
+  // options.keep_dense_output the run from t0 (not the steady-state pre-runs) is kept too.
   Trajectory simulate(const Arm& arm, const std::vector<double>& sample_t_h,
-                      const ProgressCallback& progress = nullptr);
+                      const ProgressCallback& progress = nullptr,
+                      const SimulateOptions& options = {});
+
+  // simulate() calls in this process so far, on every thread: lets a test show that a path
+  // simulates nothing more.
+  static long simulations_started();
 
  private:
   void add_rate(const PhaseInput& in, Eigen::VectorXd& u) const;
   Eigen::VectorXd constant_infusion_steady_state(const std::vector<SteadyStateDose>& regimen);
 
   const ScenarioSpec* spec_;
-  CompiledModel model_;
+  std::shared_ptr<const CompiledModel> model_;  // shared with the arms' kept dense outputs
   std::unique_ptr<Integrator> integrator_;
   EventLoop loop_;
 };

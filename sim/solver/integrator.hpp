@@ -11,6 +11,7 @@
 #include "model/trajectory.hpp"
 #include "solver/compiled_model.hpp"
 #include "solver/sample_cursor.hpp"
+#include "solver/step_observer.hpp"
 
 namespace morsim {
 
@@ -36,6 +37,11 @@ class Integrator {
   virtual void restart_step(double h) = 0;
   // The method's name, as [solver] method spells it.
   virtual const char* method() const = 0;
+  // True when the method can show its accepted steps to a StepObserver (Rodas4): a run can then
+  // be kept as a DenseRecord. Others (exact-linear has no dense output) ignore the observer.
+  virtual bool observes_steps() const { return false; }
+  // Every accepted step of later integrate() calls goes to `observer` (nullptr: none).
+  void set_step_observer(StepObserver* observer) { observer_ = observer; }
   const SolverStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
   // Names used in failure messages ("heroin.central"); without them states are numbered.
@@ -47,6 +53,7 @@ class Integrator {
 
   SolverStats stats_;
   std::vector<std::string> state_names_;
+  StepObserver* observer_ = nullptr;
 };
 
 // Rodas4 (Hairer & Wanner 1996, the coefficients of odeint's rosenbrock4; rodas4_stepper.hpp)

@@ -29,6 +29,7 @@
 #include "model/trajectory.hpp"
 #include "solver/block_triangular_lu.hpp"
 #include "solver/sample_cursor.hpp"
+#include "solver/step_observer.hpp"
 
 namespace morsim {
 
@@ -74,6 +75,8 @@ class Rodas4Stepper {
   // The next integrate() starts with this step.
   void restart_step(double h) { h_ = h; }
   double next_step() const { return h_; }
+  // Every accepted step goes to `observer` too (nullptr: none); samples are unchanged.
+  void set_step_observer(StepObserver* observer) { observer_ = observer; }
 
   // Advances x from t0 to exactly t1 (the last step is cut to end there) and records every
   // sample s with t0 < s < t1, counting into `stats`.
@@ -103,6 +106,7 @@ class Rodas4Stepper {
           const double t_new = last ? t1 : t + h;
           dense_coefficients();
           emit_samples(x, t, t_new, t1, samples, record);
+          if (observer_) observer_->on_step({t, t_new, &x, &xnew_, &c3_, &c4_});
           x.swap(xnew_);
           const double fac = accepted_factor(e);
           if (!last || fac < 1.0) h_ = h * fac;
@@ -290,6 +294,7 @@ class Rodas4Stepper {
   Eigen::VectorXd current_, previous_;
   double t_current_ = 0.0, t_previous_ = 0.0;
   SolverStats odeint_stats_;
+  StepObserver* observer_ = nullptr;
 };
 
 }  // namespace morsim

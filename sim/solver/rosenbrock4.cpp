@@ -16,10 +16,12 @@ class Rosenbrock4Integrator final : public Integrator {
 
   const char* method() const override { return "rosenbrock4"; }
   void restart_step(double h) override { stepper_.restart_step(h); }
+  bool observes_steps() const override { return true; }
 
   void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,
                  SampleCursor& samples, const SampleFn& record) override {
     double t = t0;
+    stepper_.set_step_observer(observer_);
     switch (stepper_.integrate(sys, x, t0, t1, samples, record, stats_, t)) {
       case Rodas4Status::kDone:
         return;

@@ -269,7 +269,11 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
         continue;
       }
       if (!sim) sim = std::make_unique<ArmSimulator>(spec);
-      arms.push_back(sim->simulate(spec.arms[a], arm_sample_times(spec, spec.arms[a])));
+      // Kept runs: the challenge tables and the lesson locate peaks without simulating again.
+      SimulateOptions keep;
+      keep.keep_dense_output = true;
+      arms.push_back(
+          sim->simulate(spec.arms[a], arm_sample_times(spec, spec.arms[a]), nullptr, keep));
       simulated.call<void>("push", spec.arms[a].name);
     }
     lap("simulate");
@@ -311,7 +315,12 @@ val run_lesson_config(const std::string& toml_text, const std::string& display_n
     lap("transfer");
     if (cache.enabled) {
       cache.arms.clear();
-      for (std::size_t a = 0; a < spec.arms.size(); ++a) cache.arms.emplace(keys[a], arms[a]);
+      // Without their runs: the peaks of the cached arms are carried in cache.peaks.
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+        Trajectory cached = arms[a];
+        cached.dense.reset();
+        cache.arms.emplace(keys[a], std::move(cached));
+      }
       cache.peaks = memo.identified();
     }
     lap("cache");
