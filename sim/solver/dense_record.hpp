@@ -19,10 +19,10 @@ class DenseRecord final : public StepObserver {
   // step follows it to carry it.
   void set_end(double t_h, const Eigen::VectorXd& x);
 
-  bool empty() const { return t_old_h_.empty(); }
-  std::size_t n_steps() const { return t_old_h_.size(); }
+  bool empty() const { return steps_.empty(); }
+  std::size_t n_steps() const { return steps_.size(); }
   Eigen::Index n_states() const { return n_; }
-  double t_begin_h() const { return t_old_h_.front(); }
+  double t_begin_h() const { return steps_.front().t_old_h; }
   double t_end_h() const { return t_end_h_; }
   bool covers(double t_h) const { return !empty() && t_h >= t_begin_h() && t_h <= t_end_h_; }
   std::size_t bytes() const;
@@ -33,10 +33,17 @@ class DenseRecord final : public StepObserver {
   void state_at(double t_h, Eigen::VectorXd& x) const;
 
  private:
+  struct Step {
+    double t_old_h, t_new_h;
+    std::size_t x_old, x_new;  // offsets into values_; c3 and c4 follow x_new
+  };
   Eigen::Index n_;
-  std::vector<double> t_old_h_, t_new_h_;
-  std::vector<double> coeffs_;  // per step x_old, x_new, c3, c4: 4 n doubles
+  std::vector<Step> steps_;
+  // x_new, c3 and c4 of every step, and x_old only where it is not the previous step's x_new
+  // (after a dose or a state event): a quarter less to store and copy.
+  std::vector<double> values_;
   double t_end_h_ = 0.0;
+  bool end_set_ = false;  // x_end_ holds the end state; otherwise the last step's x_new
   Eigen::VectorXd x_end_;
 };
 
