@@ -1,4 +1,4 @@
-// Rodas4 with step-size control, dense output and exact stops, for any autonomous system
+// Rodas4 with step-size control and dense output, for any autonomous system
 // y' = f(y) on Eigen vectors with an analytic Jacobian of known sparsity.
 //
 // odeint's own rosenbrock4 is tied to uBLAS; this keeps its method and coefficients
@@ -8,7 +8,8 @@
 // so the df/dt terms vanish. Templated so that the engine's SegmentSystem and the tests'
 // closed-form problems run the same code, with the right-hand side inlined. It models Odeint's
 // dense-output stepper concept (initialize, do_step, calc_state), so odeint::integrate_times and
-// the other integrate functions can drive it; the engine drives it through integrate().
+// the other integrate functions can drive it; the engine drives it, and Odeint's dopri5, through
+// drive_segment() (dense_driver.hpp), which stops exactly at doses and samples.
 //
 // System must provide:
 //   void rhs(const Eigen::VectorXd& x, Eigen::VectorXd& dxdt) const;
@@ -28,7 +29,6 @@
 #include "model/scenario.hpp"
 #include "model/trajectory.hpp"
 #include "solver/block_triangular_lu.hpp"
-#include "solver/sample_cursor.hpp"
 #include "solver/step_observer.hpp"
 
 namespace morsim {
@@ -58,13 +58,11 @@ struct Rodas4Coefficients {
                           d35 = -0.6594389125716872e+01;
 };
 
-// How an integrate() call ended; on failure x and t_stop hold the last accepted state.
-enum class Rodas4Status { kDone, kSingularMatrix, kStepUnderflow, kNonFiniteState, kMaxSteps };
-
 template <class System>
 class Rodas4Stepper {
  public:
-  // `atol` per state; opt.rtol, opt.max_step_h, opt.max_steps and opt.initial_step_h are read.
+  // `atol` per state; opt.rtol, opt.max_step_h (a cap on every step) and opt.initial_step_h (the
+  // first step, unless initialize() gives one) are read.
   Rodas4Stepper(const SolverOptions& opt, const Eigen::VectorXd& atol)
       : opt_(opt), h_(opt.initial_step_h), atol_(atol) {
     for (Eigen::VectorXd* v :
@@ -72,66 +70,10 @@ class Rodas4Stepper {
       v->resize(atol.size());
   }
 
-  // The next integrate() starts with this step.
-  void restart_step(double h) { h_ = h; }
-  double next_step() const { return h_; }
-  // Every accepted step goes to `observer` too (nullptr: none); samples are unchanged.
-  void set_step_observer(StepObserver* observer) { observer_ = observer; }
-
-  // Advances x from t0 to exactly t1 (the last step is cut to end there) and records every
-  // sample s with t0 < s < t1, counting into `stats`.
-  Rodas4Status integrate(const System& sys, Eigen::VectorXd& x, double t0, double t1,
-                         SampleCursor& samples, const SampleFn& record, SolverStats& stats,
-                         double& t_stop) {
-    double t = t0;
-    t_stop = t0;
-    ++stats.segments;
-    const double max_step = opt_.max_step_h > 0.0 ? opt_.max_step_h : t1 - t0;
-    while (t < t1) {
-      double h = std::min(h_, max_step);
-      bool last = false;
-      if (t + 1.01 * h >= t1) {  // do not leave a sliver of a step before the stop
-        h = t1 - t;
-        last = true;
-      }
-      prepare(sys, x, stats);
-      for (;;) {
-        if (!attempt(sys, x, h, stats)) {
-          t_stop = t;
-          return Rodas4Status::kSingularMatrix;
-        }
-        const double e = error_norm(x);
-        if (e <= 1.0) {
-          ++stats.steps;
-          const double t_new = last ? t1 : t + h;
-          dense_coefficients();
-          emit_samples(x, t, t_new, t1, samples, record);
-          if (observer_) observer_->on_step({t, t_new, &x, &xnew_, &c3_, &c4_});
-          x.swap(xnew_);
-          const double fac = accepted_factor(e);
-          if (!last || fac < 1.0) h_ = h * fac;
-          t = t_new;
-          t_stop = t;
-          if (stats.steps > opt_.max_steps) return Rodas4Status::kMaxSteps;
-          break;
-        }
-        ++stats.rejected_steps;
-        last = false;
-        h *= rejected_factor(e);
-        if (h < 1e-14 * std::max(1.0, std::abs(t))) {
-          t_stop = t;
-          return std::isfinite(e) ? Rodas4Status::kStepUnderflow : Rodas4Status::kNonFiniteState;
-        }
-      }
-    }
-    return Rodas4Status::kDone;
-  }
-
   // Boost.Odeint's dense-output stepper concept, so that odeint::integrate_times,
   // integrate_const and integrate_adaptive drive this stepper as they drive odeint's own
-  // rosenbrock4 dense output (tests/unit/test_rodas4_odeint.cpp). The same step attempts, error
-  // control and interpolation as integrate(), which the engine uses for its exact stops at
-  // doses, sampling and failure codes; here a failure throws std::runtime_error.
+  // rosenbrock4 dense output (tests/unit/test_rodas4_odeint.cpp), and so does the engine's
+  // segment driver (dense_driver.hpp). A failure throws std::runtime_error.
   using state_type = Eigen::VectorXd;
   using deriv_type = Eigen::VectorXd;
   using value_type = double;
@@ -151,7 +93,7 @@ class Rodas4Stepper {
     double h = opt_.max_step_h > 0.0 ? std::min(h_, opt_.max_step_h) : h_;
     for (;;) {
       if (!attempt(sys, current_, h, odeint_stats_))
-        throw std::runtime_error("Rodas4: singular iteration matrix");
+        throw std::runtime_error("singular iteration matrix");
       const double e = error_norm(current_);
       if (e <= 1.0) {
         ++odeint_stats_.steps;
@@ -166,8 +108,7 @@ class Rodas4Stepper {
       ++odeint_stats_.rejected_steps;
       h *= rejected_factor(e);
       if (h < 1e-14 * std::max(1.0, std::abs(t_current_)))
-        throw std::runtime_error(std::isfinite(e) ? "Rodas4: step size underflow"
-                                                  : "Rodas4: non-finite state");
+        throw std::runtime_error(std::isfinite(e) ? "step size underflow" : "non-finite state");
     }
   }
   // The dense output of the last step, at t in [previous_time(), current_time()].
@@ -180,7 +121,12 @@ class Rodas4Stepper {
   double current_time_step() const { return h_; }
   const Eigen::VectorXd& previous_state() const { return previous_; }
   double previous_time() const { return t_previous_; }
-  // Work done through the concept's do_step().
+  // The last step, from t_old_h to t_new_h (its ends as the driver reports them), for a
+  // StepObserver.
+  DenseStep dense_step(double t_old_h, double t_new_h) const {
+    return {t_old_h, t_new_h, &previous_, &current_, &c3_, &c4_};
+  }
+  // Work done by do_step(): right-hand sides, Jacobians, accepted and rejected steps.
   const SolverStats& odeint_stats() const { return odeint_stats_; }
 
  private:
@@ -267,22 +213,6 @@ class Rodas4Stepper {
     return e;
   }
 
-  void emit_samples(const Eigen::VectorXd& x_old, double t_old, double t_new, double t1,
-                    SampleCursor& samples, const SampleFn& record) {
-    while (!samples.done() && samples.peek() <= t_new && samples.peek() < t1) {
-      const double s = samples.peek();
-      if (s == t_new) {
-        record(s, xnew_);
-      } else {
-        // Rodas4 dense output (Hairer & Wanner), third order in s.
-        const double th = (s - t_old) / (t_new - t_old), th1 = 1.0 - th;
-        xtmp_ = x_old * th1 + th * (xnew_ + th1 * (c3_ + th * c4_));
-        record(s, xtmp_);
-      }
-      ++samples.next;
-    }
-  }
-
   SolverOptions opt_;
   double h_;
   Eigen::VectorXd atol_;
@@ -294,7 +224,6 @@ class Rodas4Stepper {
   Eigen::VectorXd current_, previous_;
   double t_current_ = 0.0, t_previous_ = 0.0;
   SolverStats odeint_stats_;
-  StepObserver* observer_ = nullptr;
 };
 
 }  // namespace morsim

@@ -1,7 +1,8 @@
-// The default integrator: Rodas4 (rodas4_stepper.hpp) on a model segment, with the failure
-// messages of Integrator.
+// The default integrator: Rodas4 (rodas4_stepper.hpp) driven segment by segment by the
+// engine's one driver (dense_driver.hpp), with the failure messages of Integrator.
 #include <memory>
 
+#include "solver/dense_driver.hpp"
 #include "solver/integrator.hpp"
 #include "solver/rodas4_stepper.hpp"
 
@@ -11,33 +12,33 @@ namespace {
 class Rosenbrock4Integrator final : public Integrator {
  public:
   Rosenbrock4Integrator(const SolverOptions& opt, const std::vector<double>& atol)
-      : stepper_(opt, Eigen::Map<const Eigen::VectorXd>(atol.data(),
+      : limits_{opt.max_step_h, opt.max_steps},
+        h_(opt.initial_step_h),
+        stepper_(opt, Eigen::Map<const Eigen::VectorXd>(atol.data(),
                                                         static_cast<Eigen::Index>(atol.size()))) {}
 
   const char* method() const override { return "rosenbrock4"; }
-  void restart_step(double h) override { stepper_.restart_step(h); }
+  void restart_step(double h) override { h_ = h; }
   bool observes_steps() const override { return true; }
 
   void integrate(const SegmentSystem& sys, Eigen::VectorXd& x, double t0, double t1,
                  SampleCursor& samples, const SampleFn& record) override {
-    double t = t0;
-    stepper_.set_step_observer(observer_);
-    switch (stepper_.integrate(sys, x, t0, t1, samples, record, stats_, t)) {
-      case Rodas4Status::kDone:
-        return;
-      case Rodas4Status::kSingularMatrix:
-        fail(t, x, "singular iteration matrix");
-      case Rodas4Status::kStepUnderflow:
-        fail(t, x, "step size underflow");
-      case Rodas4Status::kNonFiniteState:
-        fail(t, x, "non-finite state");
-      case Rodas4Status::kMaxSteps:
-        fail(t, x, "more than max_steps steps");
-    }
+    const SolverStats before = stepper_.odeint_stats();
+    const Drive d = drive_segment(stepper_, sys, x, t0, t1, h_, limits_, samples, record, stats_,
+                                  scratch_, observer_);
+    // The stepper counts its own evaluations and rejections; the driver the accepted steps.
+    const SolverStats& after = stepper_.odeint_stats();
+    stats_.rhs_evaluations += after.rhs_evaluations - before.rhs_evaluations;
+    stats_.jacobian_evaluations += after.jacobian_evaluations - before.jacobian_evaluations;
+    stats_.rejected_steps += after.rejected_steps - before.rejected_steps;
+    if (d.failed) fail(d.t_h, x, d.why);
   }
 
  private:
+  DriveLimits limits_;
+  double h_;  // the first step of the next segment
   Rodas4Stepper<SegmentSystem> stepper_;
+  Eigen::VectorXd scratch_;
 };
 
 }  // namespace

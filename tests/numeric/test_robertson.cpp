@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "solver/rodas4_stepper.hpp"
+#include "support/test_systems.hpp"
 
 using namespace morsim;
+using morsim::testing::drive_rodas4;
 
 namespace {
 
@@ -50,13 +52,8 @@ Eigen::VectorXd morsim_rodas4(double rtol, double atol, SolverStats& stats) {
   Rodas4Stepper<Robertson> stepper(opt, Eigen::VectorXd::Constant(3, atol));
   Eigen::VectorXd y(3);
   y << 1.0, 0.0, 0.0;
-  const std::vector<double> no_samples;
-  SampleCursor cursor{&no_samples, 0};
-  double t_stop = 0.0;
-  const auto status = stepper.integrate(
-      Robertson{}, y, 0.0, kTEnd, cursor, [](double, const Eigen::VectorXd&) {}, stats, t_stop);
-  REQUIRE(status == Rodas4Status::kDone);
-  return y;
+  return drive_rodas4(stepper, Robertson{}, y, 0.0, kTEnd, opt.initial_step_h, opt, {}, nullptr,
+                      &stats);
 }
 
 // The same problem through odeint's rosenbrock4 with its own controller.

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "solver/dense_driver.hpp"
 #include "solver/rodas4_stepper.hpp"
 
 namespace morsim::testing {
@@ -50,6 +51,31 @@ struct Riccati1 {
   static double exact(double y0, double t) { return y0 / (1.0 + y0 * t); }
 };
 
+// Rodas4 through the engine's segment driver from t0 to t1, as the engine's integrator runs it:
+// samples in (t0, t1) into at_samples, the work into stats (accepted steps counted by the
+// driver, evaluations and rejections by the stepper). Throws on failure.
+template <class System>
+Eigen::VectorXd drive_rodas4(Rodas4Stepper<System>& stepper, const System& sys, Eigen::VectorXd y,
+                             double t0, double t1, double h0, const SolverOptions& opt,
+                             const std::vector<double>& samples = {},
+                             std::vector<Eigen::VectorXd>* at_samples = nullptr,
+                             SolverStats* stats_out = nullptr) {
+  SampleCursor cursor{&samples, 0};
+  const SampleFn record = [&](double, const Eigen::VectorXd& x) {
+    if (at_samples) at_samples->push_back(x);
+  };
+  SolverStats stats;
+  Eigen::VectorXd scratch;
+  const Drive d = drive_segment(stepper, sys, y, t0, t1, h0, {opt.max_step_h, opt.max_steps},
+                                cursor, record, stats, scratch);
+  if (d.failed) throw std::runtime_error("Rodas4 failed: " + d.why);
+  stats.rhs_evaluations = stepper.odeint_stats().rhs_evaluations;
+  stats.jacobian_evaluations = stepper.odeint_stats().jacobian_evaluations;
+  stats.rejected_steps = stepper.odeint_stats().rejected_steps;
+  if (stats_out) *stats_out = stats;
+  return y;
+}
+
 // Rodas4 with every step of size h (t1 - t0 a multiple of h): a tolerance so loose that no
 // step is rejected, and max_step_h = h so that the controller never grows it.
 template <class System>
@@ -62,16 +88,7 @@ Eigen::VectorXd rodas4_fixed_steps(const System& sys, Eigen::VectorXd y, double 
   opt.max_step_h = h;
   opt.initial_step_h = h;
   Rodas4Stepper<System> stepper(opt, Eigen::VectorXd::Constant(y.size(), 1e30));
-  SampleCursor cursor{&samples, 0};
-  const SampleFn record = [&](double, const Eigen::VectorXd& x) {
-    if (at_samples) at_samples->push_back(x);
-  };
-  SolverStats stats;
-  double t_stop = 0.0;
-  if (stepper.integrate(sys, y, t0, t1, cursor, record, stats, t_stop) != Rodas4Status::kDone)
-    throw std::runtime_error("fixed-step Rodas4 failed");
-  if (stats_out) *stats_out = stats;
-  return y;
+  return drive_rodas4(stepper, sys, std::move(y), t0, t1, h, opt, samples, at_samples, stats_out);
 }
 
 }  // namespace morsim::testing
