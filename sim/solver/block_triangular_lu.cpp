@@ -195,6 +195,28 @@ bool BlockTriangularLu::factorise_blocks() {
   return true;
 }
 
+template <int S>
+MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve_fixed(const Block& blk, const double* bp,
+                                                        double* xp) const {
+  const int* idx = order_.data() + blk.begin;
+  const double* m = lu_.data() + blk.lu_offset;
+  const int* piv = piv_.data() + blk.begin;
+  const Coupling* cp = couplings_.data();
+  double r[S];
+  for (int a = 0; a < S; ++a) r[a] = bp[idx[a]];
+  for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
+    r[cp[c].local_row] -= cp[c].value * xp[cp[c].col];
+  for (int k = 0; k < S; ++k)
+    if (piv[k] != k) std::swap(r[k], r[piv[k]]);
+  for (int j = 0; j < S; ++j)  // L y = P r, unit diagonal
+    for (int i = j + 1; i < S; ++i) r[i] -= m[i + j * S] * r[j];
+  for (int j = S - 1; j >= 0; --j) {  // U z = y; the diagonal holds 1/u_jj
+    r[j] *= m[j + j * S];
+    for (int i = 0; i < j; ++i) r[i] -= m[i + j * S] * r[j];
+  }
+  for (int a = 0; a < S; ++a) xp[idx[a]] = r[a];
+}
+
 MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve(const Eigen::VectorXd& b,
                                                   Eigen::VectorXd& x) const {
   if (x.size() != n_) x.resize(n_);
@@ -216,6 +238,27 @@ MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve(const Eigen::VectorXd& b,
         r0 -= cp[c].value * xp[cp[c].col];
       xp[idx[0]] = r0 * m[0];
       continue;
+    }
+    if (s <= kMaxFixedBlock) {  // the block's values in registers: its size is a constant
+      switch (s) {
+        case 2:
+          solve_fixed<2>(blk, bp, xp);
+          continue;
+        case 3:
+          solve_fixed<3>(blk, bp, xp);
+          continue;
+        case 4:
+          solve_fixed<4>(blk, bp, xp);
+          continue;
+        case 5:
+          solve_fixed<5>(blk, bp, xp);
+          continue;
+        case 6:
+          solve_fixed<6>(blk, bp, xp);
+          continue;
+        default:
+          break;
+      }
     }
     for (int a = 0; a < s; ++a) r[a] = bp[idx[a]];
     for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)

@@ -56,6 +56,10 @@ class BlockTriangularLu {
   };
 
   bool factorise_blocks();
+  // solve() for one block of S states (S <= kMaxFixedBlock), unrolled by the compiler.
+  static constexpr int kMaxFixedBlock = 6;
+  template <int S>
+  void solve_fixed(const Block& blk, const double* b, double* x) const;
 
   Eigen::Index n_ = 0;
   std::vector<std::pair<int, int>> nonzeros_;
