@@ -33,8 +33,8 @@ std::set<std::string> formed_from(const ScenarioSpec& spec, const std::string& c
 void on_dense_output(const ScenarioSpec& spec, const Arm& arm, const Trajectory& tr,
                      const std::set<std::string>& own, ChallengeOnTop& r) {
   ArmSimulator sim(spec);
-  const bool kept = tr.dense && tr.dense->t_begin_h() <= r.challenge_time_h &&
-                    r.challenge_time_h <= tr.dense->t_end_h();
+  const bool kept =
+      tr.dense && dense_output_covers(*tr.dense, {{r.challenge_time_h, r.challenge_time_h}});
   const Trajectory at =
       kept ? tr.dense->sample({r.challenge_time_h}) : sim.simulate(arm, {r.challenge_time_h});
   for (std::size_t k = 0; k < at.n_compounds(); ++k)

@@ -26,13 +26,6 @@ ArmSimulator::ArmSimulator(const ScenarioSpec& spec, const CompileOptions& optio
   integrator_->set_state_names(model_->state_names());
 }
 
-void ArmSimulator::add_rate(const PhaseInput& in, Eigen::VectorXd& u) const {
-  const double rate =
-      in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
-  for (const InputTarget& t : model_->input_targets(in.formulation, in.phase))
-    u[t.state] += t.factor * rate;
-}
-
 void ArmSimulator::run(const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x, double t0,
                        double t_end, SampleCursor& samples, const SampleFn& record,
                        const ProgressCallback& progress) {
@@ -100,7 +93,7 @@ Eigen::VectorXd ArmSimulator::constant_infusion_steady_state(
       in.phase = p;
       in.duration_h = std::numeric_limits<double>::infinity();
       in.rate_nmol_per_h = d.rate_nmol_per_h * fo.phases[p].fraction;
-      if (in.rate_nmol_per_h > 0.0) add_rate(in, u);
+      if (in.rate_nmol_per_h > 0.0) add_input_rate(*model_, in, u);
     }
   }
   const int eliminated = model_->eliminated_state();  // grows without end: held at zero

@@ -54,7 +54,6 @@ class ArmSimulator {
   static long simulations_started();
 
  private:
-  void add_rate(const PhaseInput& in, Eigen::VectorXd& u) const;
   Eigen::VectorXd constant_infusion_steady_state(const std::vector<SteadyStateDose>& regimen);
 
   const ScenarioSpec* spec_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 // Not vectorised (GCC): the column updates of a 2-5 state block would load pairs of values that
 // were just stored one by one and stall on store forwarding; scalar code is 11% faster overall.
@@ -195,26 +196,37 @@ bool BlockTriangularLu::factorise_blocks() {
   return true;
 }
 
-template <int S>
-MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve_fixed(const Block& blk, const double* bp,
-                                                        double* xp) const {
+// One block of s states after the earlier ones: r = b - couplings, then P, L and U, in r.
+template <class Size>
+MORSIM_SCALAR_LOOPS inline void BlockTriangularLu::solve_block(const Block& blk, const double* bp,
+                                                               double* xp, double* r,
+                                                               Size s) const {
   const int* idx = order_.data() + blk.begin;
   const double* m = lu_.data() + blk.lu_offset;
   const int* piv = piv_.data() + blk.begin;
   const Coupling* cp = couplings_.data();
-  double r[S];
-  for (int a = 0; a < S; ++a) r[a] = bp[idx[a]];
+  for (int a = 0; a < s; ++a) r[a] = bp[idx[a]];
   for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
     r[cp[c].local_row] -= cp[c].value * xp[cp[c].col];
-  for (int k = 0; k < S; ++k)
+  for (int k = 0; k < s; ++k)
     if (piv[k] != k) std::swap(r[k], r[piv[k]]);
-  for (int j = 0; j < S; ++j)  // L y = P r, unit diagonal
-    for (int i = j + 1; i < S; ++i) r[i] -= m[i + j * S] * r[j];
-  for (int j = S - 1; j >= 0; --j) {  // U z = y; the diagonal holds 1/u_jj
-    r[j] *= m[j + j * S];
-    for (int i = 0; i < j; ++i) r[i] -= m[i + j * S] * r[j];
+  for (int j = 0; j < s; ++j) {  // L y = P r, unit diagonal
+    const double rj = r[j];
+    for (int i = j + 1; i < s; ++i) r[i] -= m[i + j * s] * rj;
   }
-  for (int a = 0; a < S; ++a) xp[idx[a]] = r[a];
+  for (int j = s - 1; j >= 0; --j) {  // U z = y; the diagonal holds 1/u_jj
+    r[j] *= m[j + j * s];
+    const double rj = r[j];
+    for (int i = 0; i < j; ++i) r[i] -= m[i + j * s] * rj;
+  }
+  for (int a = 0; a < s; ++a) xp[idx[a]] = r[a];
+}
+
+template <int S>
+MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve_fixed(const Block& blk, const double* bp,
+                                                        double* xp) const {
+  double r[S];  // a constant size: unrolled, in registers
+  solve_block(blk, bp, xp, r, std::integral_constant<int, S>{});
 }
 
 MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve(const Eigen::VectorXd& b,
@@ -226,7 +238,6 @@ MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve(const Eigen::VectorXd& b,
   const Coupling* cp = couplings_.data();
   const int* order = order_.data();
   const double* lu = lu_.data();
-  double* r = work_.data();
   for (const Block& blk : blocks_) {
     const int s = blk.size;
     const int* idx = order + blk.begin;
@@ -239,43 +250,26 @@ MORSIM_SCALAR_LOOPS void BlockTriangularLu::solve(const Eigen::VectorXd& b,
       xp[idx[0]] = r0 * m[0];
       continue;
     }
-    if (s <= kMaxFixedBlock) {  // the block's values in registers: its size is a constant
-      switch (s) {
-        case 2:
-          solve_fixed<2>(blk, bp, xp);
-          continue;
-        case 3:
-          solve_fixed<3>(blk, bp, xp);
-          continue;
-        case 4:
-          solve_fixed<4>(blk, bp, xp);
-          continue;
-        case 5:
-          solve_fixed<5>(blk, bp, xp);
-          continue;
-        case 6:
-          solve_fixed<6>(blk, bp, xp);
-          continue;
-        default:
-          break;
-      }
+    switch (s) {  // the block's values in registers: its size a constant
+      case 2:
+        solve_fixed<2>(blk, bp, xp);
+        continue;
+      case 3:
+        solve_fixed<3>(blk, bp, xp);
+        continue;
+      case 4:
+        solve_fixed<4>(blk, bp, xp);
+        continue;
+      case 5:
+        solve_fixed<5>(blk, bp, xp);
+        continue;
+      case 6:
+        solve_fixed<6>(blk, bp, xp);
+        continue;
+      default:
+        break;
     }
-    for (int a = 0; a < s; ++a) r[a] = bp[idx[a]];
-    for (std::size_t c = blk.coupling_begin; c < blk.coupling_end; ++c)
-      r[cp[c].local_row] -= cp[c].value * xp[cp[c].col];
-    const int* piv = piv_.data() + blk.begin;
-    for (int k = 0; k < s; ++k)
-      if (piv[k] != k) std::swap(r[k], r[piv[k]]);
-    for (int j = 0; j < s; ++j) {  // L y = P r, unit diagonal
-      const double rj = r[j];
-      for (int i = j + 1; i < s; ++i) r[i] -= m[i + j * s] * rj;
-    }
-    for (int j = s - 1; j >= 0; --j) {  // U z = y; the diagonal holds 1/u_jj
-      r[j] *= m[j + j * s];
-      const double rj = r[j];
-      for (int i = 0; i < j; ++i) r[i] -= m[i + j * s] * rj;
-    }
-    for (int a = 0; a < s; ++a) xp[idx[a]] = r[a];
+    solve_block(blk, bp, xp, work_.data(), s);
   }
 }
 

@@ -56,10 +56,12 @@ class BlockTriangularLu {
   };
 
   bool factorise_blocks();
-  // solve() for one block of S states (S <= kMaxFixedBlock), unrolled by the compiler.
-  static constexpr int kMaxFixedBlock = 6;
+  // solve() for one block of S states (2-6), unrolled by the compiler.
   template <int S>
   void solve_fixed(const Block& blk, const double* b, double* x) const;
+  // The solve of one block of s states with r as scratch; s an int or a compile-time constant.
+  template <class Size>
+  void solve_block(const Block& blk, const double* b, double* x, double* r, Size s) const;
 
   Eigen::Index n_ = 0;
   std::vector<std::pair<int, int>> nonzeros_;

@@ -29,6 +29,13 @@ void apply_state_event(const CompiledModel& model, const StateEvent& event,
   if (eliminated >= 0) x[eliminated] = out;
 }
 
+void add_input_rate(const CompiledModel& model, const PhaseInput& in, Eigen::VectorXd& u) {
+  const double rate =
+      in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
+  for (const InputTarget& t : model.input_targets(in.formulation, in.phase))
+    u[t.state] += t.factor * rate;
+}
+
 void EventLoop::run(const CompiledModel& model, Integrator& integrator, double initial_step_h,
                     const std::vector<PhaseInput>& inputs, Eigen::VectorXd& x,
                     const EventSpan& span, SampleCursor& samples, const SampleFn& record) {
@@ -81,12 +88,7 @@ void EventLoop::run(const CompiledModel& model, Integrator& integrator, double i
     for (const PhaseInput& in : inputs) {
       if (!takes_part(in)) continue;
       if (in.duration_h > 0.0) {
-        if (in.start_h <= a && a < in.start_h + in.duration_h) {
-          const double rate =
-              in.rate_nmol_per_h > 0.0 ? in.rate_nmol_per_h : in.amount_nmol / in.duration_h;
-          for (const InputTarget& t : model.input_targets(in.formulation, in.phase))
-            u_[t.state] += t.factor * rate;
-        }
+        if (in.start_h <= a && a < in.start_h + in.duration_h) add_input_rate(model, in, u_);
       } else if (in.start_h == a && apply_here) {
         for (const InputTarget& t : model.input_targets(in.formulation, in.phase))
           x[t.state] += t.factor * in.amount_nmol;

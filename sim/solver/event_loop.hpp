@@ -27,6 +27,10 @@ struct EventSpan {
 void apply_state_event(const CompiledModel& model, const StateEvent& event,
                        const Eigen::VectorXd& steady, Eigen::VectorXd& x);
 
+// Adds the zero-order rate of `in` (nmol/h: its constant-infusion rate, else amount over
+// duration) to u, on the states it feeds.
+void add_input_rate(const CompiledModel& model, const PhaseInput& in, Eigen::VectorXd& u);
+
 class EventLoop {
  public:
   // Advances x over `span`: breakpoints at every event, input start and zero-order input end;

@@ -28,6 +28,9 @@ class Evaluator {
   void evaluate(std::uint64_t index, double* params, double* metrics, double* trajectory);
   // Accepted / rejected integrator steps so far over the cached bases (for benchmarks).
   SolverStats stats() const;
+  // The times after a challenge at which it is sampled (h, from the challenge): fine while the
+  // peak builds, coarse to the end of the window.
+  const std::vector<double>& challenge_offsets_h() const { return offsets_; }
 
  private:
   struct Base;

@@ -310,18 +310,9 @@ TEST_CASE("sweep run: a challenge from the cached prefix is the whole-arm run, n
     d.time_h = 216.0;
     spec.arms[sw.arm].doses.push_back(d);
     spec.grid.t_end_h = 216.0 + sw.window_h;
-    // The sweep's sample times after the challenge (Evaluator's offsets).
-    std::vector<double> offsets;
-    const auto n_fine = static_cast<long>(std::floor(sw.peak_span_h / sw.peak_step_h + 1e-9));
-    for (long i = 0; i <= n_fine; ++i) {
-      const double t = static_cast<double>(i) * sw.peak_step_h;
-      if (t <= sw.window_h) offsets.push_back(t);
-    }
-    for (double t = offsets.back() + sw.step_h; t < sw.window_h - 1e-9; t += sw.step_h)
-      offsets.push_back(t);
-    if (offsets.back() < sw.window_h) offsets.push_back(sw.window_h);
+    // The sweep's own sample times after the challenge.
     std::vector<double> times;
-    for (double o : offsets) times.push_back(216.0 + o);
+    for (double o : ev.challenge_offsets_h()) times.push_back(216.0 + o);
     const Trajectory tr = simulate_arm(spec, spec.arms[sw.arm], times);
     std::vector<double> agonist;
     for (std::size_t i = 0; i < tr.n_times(); ++i) agonist.push_back(tr.agonist_occupancy(i));
